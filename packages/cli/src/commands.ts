@@ -1,0 +1,13 @@
+import type { CommandSpec, OptionSpecs } from './args/spec.js';
+
+export interface CommandEntry {
+  /** Shown in `lameduck --help` without loading the command's module. */
+  readonly summary: string;
+  readonly load: () => Promise<CommandSpec<OptionSpecs>>;
+}
+
+/**
+ * The subcommands, one folder each, loaded only when used so that `lameduck run` starts fast.
+ * Each folder's `command.ts` default-exports its spec.
+ */
+export const commands: Readonly<Record<string, CommandEntry>> = {};
