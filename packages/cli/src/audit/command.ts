@@ -1,0 +1,127 @@
+import { join } from 'node:path';
+import { defineCommand } from '../args/spec.js';
+import { CliError } from '../errors.js';
+import { useColor } from '../io.js';
+import { version } from '../main.js';
+import { type AuditConfig, audit } from './audit.js';
+import { unifiedDiff } from './diff.js';
+import { fixSources } from './fix.js';
+import { formatJson } from './format/json.js';
+import { formatJunit } from './format/junit.js';
+import type { Report } from './format/report.js';
+import { formatSarif } from './format/sarif.js';
+import { formatText } from './format/text.js';
+import { parseKubeVersion } from './kube-version.js';
+import { RULE_IDS } from './rules/index.js';
+import { readSources } from './source.js';
+import type { Severity, Source } from './types.js';
+import { writeAtomic } from './write.js';
+
+const RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
+
+export default defineCommand({
+  name: 'audit',
+  summary: 'Find and fix graceful-termination mistakes in Kubernetes manifests and Dockerfiles',
+  description:
+    'Audits Kubernetes manifests (files, directories, or - for a `helm template` / `kustomize build` stream) and Dockerfiles for mistakes that drop requests during rolling updates: missing readiness probes and preStop delays, grace periods that do not fit, SIGTERM lost in shells and npm, rollouts without capacity, load balancers that do not drain. Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or parse errors.',
+  positionals: [
+    {
+      name: 'paths',
+      description: 'Files or directories to audit, or - for stdin',
+      required: true,
+      variadic: true,
+    },
+  ],
+  options: {
+    format: {
+      kind: 'enum',
+      description: 'Output format',
+      choices: ['text', 'json', 'sarif', 'junit'],
+      default: 'text',
+    },
+    failOn: {
+      kind: 'enum',
+      description: 'Lowest severity that makes the exit code 1',
+      choices: ['error', 'warning', 'info', 'never'],
+      default: 'warning',
+    },
+    fix: {
+      kind: 'boolean',
+      description: 'Rewrite files in place with the safe fixes (stdin: print the fixed stream)',
+    },
+    dryRun: { kind: 'boolean', description: 'With --fix: print the diff instead of writing' },
+    kubeVersion: {
+      kind: 'string',
+      description: 'Cluster version fixes target (>= 1.30 uses the native preStop sleep)',
+      valueName: '<1.xx>',
+      default: '1.30',
+    },
+    appDrain: {
+      kind: 'duration',
+      description: 'How long the app needs to drain after SIGTERM',
+      valueName: '<d>',
+      default: 10_000,
+      min: 0,
+    },
+    disable: {
+      kind: 'list',
+      description: 'Rules not to run (comma-separated ids)',
+      valueName: '<rule,...>',
+      choices: RULE_IDS,
+    },
+  },
+  examples: [
+    'lameduck audit k8s/',
+    'helm template my-chart | lameduck audit -',
+    'lameduck audit --fix --dry-run deploy.yaml',
+    'lameduck audit --format sarif . > lameduck.sarif',
+  ],
+  async run({ options, positionals, io }) {
+    const config: AuditConfig = {
+      appDrainSeconds: Math.ceil(options.appDrain / 1000),
+      kubeVersion: parseKubeVersion(options.kubeVersion),
+      disabled: new Set(options.disable),
+    };
+    const fixing = options.fix || options.dryRun;
+    let sources: Source[] = await readSources(positionals, { cwd: io.cwd, stdin: io.stdin });
+    if (fixing) {
+      const { changed, fixed } = fixSources(sources, config);
+      for (const [file, { before, after }] of changed) {
+        if (options.dryRun)
+          io.stdout.write(unifiedDiff(file === '-' ? 'stdin' : file, before, after));
+        else if (file === '-') io.stdout.write(after);
+        else
+          await writeAtomic(join(io.cwd, file), after).catch((error: NodeJS.ErrnoException) => {
+            throw new CliError(
+              'E_INPUT',
+              `lameduck audit: cannot write ${file}: ${error.code ?? error.message}`,
+              2,
+            );
+          });
+      }
+      const verb = options.dryRun ? 'would fix' : 'fixed';
+      io.stderr.write(`lameduck audit: ${verb} ${fixed} finding(s) in ${changed.size} file(s)\n`);
+      sources = sources.map((s) => {
+        const after = changed.get(s.file)?.after;
+        return after === undefined ? s : { ...s, text: after };
+      });
+    }
+    const result = audit(sources, config);
+    const report: Report = { result, toolVersion: version(), fixing };
+    const out =
+      fixing && (options.dryRun || sources.some((s) => s.file === '-')) ? io.stderr : io.stdout;
+    const text =
+      options.format === 'json'
+        ? formatJson(report)
+        : options.format === 'sarif'
+          ? formatSarif(report)
+          : options.format === 'junit'
+            ? formatJunit(report)
+            : formatText(report, { color: useColor(io, out === io.stdout ? 'stdout' : 'stderr') });
+    out.write(text);
+    if (result.errors.length) return 2;
+    if (options.failOn === 'never') return 0;
+    const threshold = RANK[options.failOn as Severity];
+    return result.findings.some((f) => RANK[f.severity] >= threshold) ? 1 : 0;
+  },
+});

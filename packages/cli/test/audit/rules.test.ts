@@ -1,0 +1,249 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { RULE_IDS } from '../../src/audit/rules/index.ts';
+import { app, findingsOf, GOOD_CONTAINER } from './helpers.ts';
+
+const swap = (from: string, to: string) => GOOD_CONTAINER.replace(from, to);
+const withoutPreStop = GOOD_CONTAINER.replace(/lifecycle:[\s\S]*$/, '').trimEnd();
+
+interface Case {
+  readonly rule: string;
+  readonly bad: string;
+  readonly good: string;
+  readonly severity?: string;
+}
+
+const SERVICE_NLB_IP = `metadata:
+  name: web
+  annotations:
+    service.beta.kubernetes.io/aws-load-balancer-type: external
+    service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: ip`;
+
+const cases: Case[] = [
+  {
+    rule: 'readiness-missing',
+    bad: app(GOOD_CONTAINER.replace(/readinessProbe:\n.*\n.*\n/, '')),
+    good: app(GOOD_CONTAINER),
+  },
+  { rule: 'prestop-missing', bad: app(withoutPreStop), good: app(GOOD_CONTAINER) },
+  {
+    rule: 'grace-budget',
+    bad: app(swap('seconds: 5', 'seconds: 30')),
+    good: app(swap('seconds: 5', 'seconds: 30'), { pod: 'terminationGracePeriodSeconds: 45' }),
+    severity: 'error',
+  },
+  {
+    rule: 'grace-budget',
+    bad: app(swap('seconds: 5', 'seconds: 20')),
+    good: app(swap('seconds: 5', 'seconds: 15')),
+    severity: 'warning',
+  },
+  {
+    rule: 'prestop-too-short',
+    bad: app(swap('seconds: 5', 'seconds: 2')),
+    good: app(swap('seconds: 5', 'seconds: 5')),
+  },
+  {
+    rule: 'prestop-too-short',
+    bad: app(GOOD_CONTAINER, {
+      service: SERVICE_NLB_IP.replace('metadata:\n  name: web\n', ''),
+    }).replace('kind: Service\nmetadata:\n  name: web\n', `kind: Service\n${SERVICE_NLB_IP}\n`),
+    good: app(swap('seconds: 5', 'seconds: 30'), {
+      pod: 'terminationGracePeriodSeconds: 60',
+    }).replace('kind: Service\nmetadata:\n  name: web\n', `kind: Service\n${SERVICE_NLB_IP}\n`),
+  },
+  {
+    rule: 'probes-identical',
+    bad: app(
+      swap(
+        'httpGet: {path: /live, port: 8080}\n  periodSeconds: 10\n  failureThreshold: 6',
+        'httpGet: {path: /ready, port: 8080}\n  periodSeconds: 5',
+      ),
+    ),
+    // the same endpoint with a more tolerant liveness is fine
+    good: app(swap('httpGet: {path: /live, port: 8080}', 'httpGet: {path: /ready, port: 8080}')),
+  },
+  {
+    rule: 'liveness-stricter-than-readiness',
+    bad: app(swap('failureThreshold: 6', 'failureThreshold: 1')),
+    good: app(GOOD_CONTAINER),
+  },
+  {
+    rule: 'startup-probe-missing',
+    bad: app(swap('failureThreshold: 6', 'failureThreshold: 6\n  initialDelaySeconds: 90')),
+    good: app(
+      swap('failureThreshold: 6', 'failureThreshold: 6\n  initialDelaySeconds: 90').replace(
+        'lifecycle:',
+        'startupProbe:\n  httpGet: {path: /live, port: 8080}\n  failureThreshold: 30\nlifecycle:',
+      ),
+    ),
+  },
+  {
+    rule: 'signal-lost-shell',
+    bad: app(
+      swap('command: ["node", "server.js"]', 'command: ["/bin/sh", "-c", "node server.js"]'),
+    ),
+    good: app(
+      swap('command: ["node", "server.js"]', 'command: ["/bin/sh", "-c", "exec node server.js"]'),
+    ),
+  },
+  {
+    rule: 'signal-lost-shell',
+    bad: app(swap('command: ["node", "server.js"]', 'command: ["npm", "start"]')),
+    good: app(
+      swap('command: ["node", "server.js"]', 'command: ["tini", "--", "node", "server.js"]'),
+    ),
+  },
+  {
+    rule: 'signal-lost-shell',
+    bad: app(swap('command: ["node", "server.js"]', 'command: ["tini", "--", "yarn", "start"]')),
+    good: app(
+      swap(
+        'command: ["node", "server.js"]',
+        'command: ["bash", "-c", "echo starting; node server.js"]',
+      ),
+    ),
+  },
+  {
+    rule: 'rollout-zero-capacity',
+    bad: app(GOOD_CONTAINER, { spec: 'strategy:\n  type: Recreate' }),
+    good: app(GOOD_CONTAINER, { spec: 'strategy:\n  type: RollingUpdate' }),
+  },
+  {
+    rule: 'rollout-zero-capacity',
+    bad: app(GOOD_CONTAINER, {
+      spec: 'strategy:\n  rollingUpdate:\n    maxUnavailable: 100%',
+    }).replace('replicas: 3', 'replicas: 2'),
+    good: app(GOOD_CONTAINER, {
+      spec: 'strategy:\n  rollingUpdate:\n    maxUnavailable: 50%',
+    }).replace('replicas: 3', 'replicas: 2'),
+  },
+  {
+    rule: 'rollout-zero-capacity',
+    bad: app(GOOD_CONTAINER, {
+      spec: 'strategy:\n  rollingUpdate:\n    maxSurge: 0\n    maxUnavailable: 1',
+    }).replace('replicas: 3', 'replicas: 1'),
+    // defaults for 1 replica: surge 25% rounds up to 1, unavailable 25% rounds down to 0
+    good: app(GOOD_CONTAINER).replace('replicas: 3', 'replicas: 1'),
+  },
+  {
+    rule: 'lb-drain-off',
+    bad: app(GOOD_CONTAINER)
+      .replace(
+        'spec:\n  selector:\n    app: web',
+        'spec:\n  type: LoadBalancer\n  selector:\n    app: web',
+      )
+      .replace(
+        'kind: Service\nmetadata:\n  name: web\n',
+        'kind: Service\nmetadata:\n  name: web\n  annotations:\n    service.beta.kubernetes.io/aws-load-balancer-connection-idle-timeout: "60"\n',
+      ),
+    good: app(GOOD_CONTAINER)
+      .replace(
+        'spec:\n  selector:\n    app: web',
+        'spec:\n  type: LoadBalancer\n  selector:\n    app: web',
+      )
+      .replace(
+        'kind: Service\nmetadata:\n  name: web\n',
+        'kind: Service\nmetadata:\n  name: web\n  annotations:\n    service.beta.kubernetes.io/aws-load-balancer-connection-draining-enabled: "true"\n',
+      ),
+  },
+  {
+    rule: 'lb-drain-off',
+    bad: `${app(GOOD_CONTAINER)}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web-slb\n  annotations:\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-spec: slb.s1.small\nspec:\n  type: LoadBalancer\n  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]\n`,
+    good: `${app(GOOD_CONTAINER)}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web-slb\n  annotations:\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-connection-drain: "on"\nspec:\n  type: LoadBalancer\n  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]\n`,
+  },
+  {
+    rule: 'lb-drain-off',
+    bad: `${app(GOOD_CONTAINER, { service: '' }).replace('  name: web\nspec:\n  selector', '  name: web\n  annotations:\n    cloud.google.com/backend-config: \'{"default": "web"}\'\nspec:\n  selector')}---\napiVersion: cloud.google.com/v1\nkind: BackendConfig\nmetadata:\n  name: web\nspec:\n  timeoutSec: 40\n`,
+    good: `${app(GOOD_CONTAINER, { service: '' }).replace('  name: web\nspec:\n  selector', '  name: web\n  annotations:\n    cloud.google.com/backend-config: \'{"default": "web"}\'\nspec:\n  selector')}---\napiVersion: cloud.google.com/v1\nkind: BackendConfig\nmetadata:\n  name: web\nspec:\n  connectionDraining:\n    drainingTimeoutSec: 60\n`,
+  },
+  {
+    rule: 'lb-drain-off',
+    bad: `${app(GOOD_CONTAINER)}---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  annotations:\n    kubernetes.io/ingress.class: azure/application-gateway\nspec:\n  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend: {service: {name: web, port: {number: 80}}}\n`.replace(
+      'seconds: 5',
+      'seconds: 10',
+    ),
+    good: `${app(GOOD_CONTAINER)}---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  annotations:\n    kubernetes.io/ingress.class: azure/application-gateway\n    appgw.ingress.kubernetes.io/connection-draining: "true"\nspec:\n  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend: {service: {name: web, port: {number: 80}}}\n`.replace(
+      'seconds: 5',
+      'seconds: 10',
+    ),
+  },
+  {
+    rule: 'lb-drain-off',
+    bad: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: default\n---\n${app(swap('seconds: 5', 'seconds: 30'), { pod: 'terminationGracePeriodSeconds: 60' }).replace('kind: Service\nmetadata:\n  name: web\n', `kind: Service\n${SERVICE_NLB_IP}\n`)}`,
+    good: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: default\n  labels:\n    elbv2.k8s.aws/pod-readiness-gate-inject: enabled\n---\n${app(swap('seconds: 5', 'seconds: 30'), { pod: 'terminationGracePeriodSeconds: 60' }).replace('kind: Service\nmetadata:\n  name: web\n', `kind: Service\n${SERVICE_NLB_IP}\n`)}`,
+  },
+  {
+    rule: 'publish-not-ready',
+    bad: app(GOOD_CONTAINER).replace(
+      'spec:\n  selector:\n    app: web',
+      'spec:\n  publishNotReadyAddresses: true\n  selector:\n    app: web',
+    ),
+    good: app(GOOD_CONTAINER)
+      .replace('kind: Deployment', 'kind: StatefulSet')
+      .replace(
+        'spec:\n  selector:\n    app: web',
+        'spec:\n  clusterIP: None\n  publishNotReadyAddresses: true\n  selector:\n    app: web',
+      ),
+  },
+];
+
+for (const [i, c] of cases.entries()) {
+  test(`${c.rule} #${i}: fires on the failing manifest, not on the passing one`, () => {
+    const bad = findingsOf(c.bad).filter((f) => f.rule === c.rule);
+    assert.ok(bad.length > 0, `${c.rule} did not fire on:\n${c.bad}`);
+    if (c.severity) assert.equal(bad[0]?.severity, c.severity);
+    for (const f of bad) {
+      assert.ok(f.position.line >= 1 && f.position.column >= 1);
+      assert.ok(f.message.length > 0 && f.fix.length > 0);
+    }
+    const good = findingsOf(c.good);
+    assert.deepEqual(
+      good.map((f) => `${f.rule}: ${f.message}`),
+      [],
+      `the passing manifest should be clean:\n${c.good}`,
+    );
+  });
+}
+
+test('every manifest rule has a table case', () => {
+  const covered = new Set(cases.map((c) => c.rule));
+  for (const id of RULE_IDS.filter((r) => !r.startsWith('dockerfile-')))
+    assert.ok(covered.has(id), id);
+});
+
+test('lameduck.dev/ignore suppresses the named rules on that object only', () => {
+  const text = app(withoutPreStop).replace(
+    'kind: Deployment\nmetadata:\n  name: web\n',
+    'kind: Deployment\nmetadata:\n  name: web\n  annotations:\n    lameduck.dev/ignore: prestop-missing, probes-identical\n',
+  );
+  assert.deepEqual(findingsOf(text), []);
+  assert.equal(findingsOf(app(withoutPreStop)).length, 1);
+});
+
+test('--disable turns a rule off', () => {
+  assert.deepEqual(findingsOf(app(withoutPreStop), { disabled: new Set(['prestop-missing']) }), []);
+});
+
+test('a finding points at the line and column of the container it is about', () => {
+  const [f] = findingsOf(app(withoutPreStop));
+  assert.equal(f?.rule, 'prestop-missing');
+  const text = app(withoutPreStop);
+  const line = text.split('\n').findIndex((l) => l.includes('- name: web')) + 1;
+  assert.deepEqual(f?.position, { line, column: 11 });
+});
+
+test('workers that no Service selects are not held to serving rules', () => {
+  const worker = app(withoutPreStop.replace(/readinessProbe:\n.*\n.*\n/, ''))
+    .replace(/app: web/g, 'app: worker')
+    .replace(
+      'kind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: worker',
+      'kind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web',
+    );
+  assert.deepEqual(findingsOf(worker), []);
+});
+
+test('Jobs and CronJobs are skipped', () => {
+  const job = `apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate}\nspec:\n  template:\n    spec:\n      containers:\n        - name: m\n          command: ["npm", "run", "migrate"]\n`;
+  assert.deepEqual(findingsOf(job), []);
+});
