@@ -4,6 +4,7 @@ import {
   isSeq,
   LineCounter,
   parseAllDocuments,
+  visit,
   type Node as YamlNode,
 } from 'yaml';
 import type { InputError, K8sObject, Position, Source } from './types.js';
@@ -53,9 +54,33 @@ export function parseManifests(source: Source): ParsedManifests {
       }
       continue;
     }
-    collect(source, doc, lines, doc.contents, objects);
+    try {
+      collect(source, doc, lines, doc.contents, objects);
+    } catch (error) {
+      // Resolving aliases can still fail (an alias before its anchor, an alias bomb).
+      errors.push({
+        file: source.file,
+        position: positionOf(lines, badAliasOffset(doc) ?? doc.contents?.range?.[0] ?? 0),
+        message: firstLine(error instanceof Error ? error.message : String(error)),
+      });
+    }
   }
   return { objects, errors };
+}
+
+/** Where the first alias that does not resolve to an anchor is. */
+function badAliasOffset(doc: Document): number | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_key, alias) {
+      if (alias.resolve(doc) === undefined) {
+        offset = alias.range?.[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return offset;
 }
 
 function firstLine(message: string): string {
