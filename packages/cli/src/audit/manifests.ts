@@ -1,13 +1,8 @@
-import {
-  type Document,
-  isMap,
-  isSeq,
-  LineCounter,
-  parseAllDocuments,
-  visit,
-  type Node as YamlNode,
-} from 'yaml';
-import type { InputError, K8sObject, Position, Source } from './types.js';
+import { constructFromEvents, type Event, parseEvents } from 'js-yaml';
+import { type Document, parseDocument, visit } from 'yaml';
+import { type Chunk, LineIndex, splitDocuments } from './line-index.js';
+import { buildTree, child, type SyntaxNode } from './syntax-tree.js';
+import type { InputError, K8sObject, Position, Source, Syntax } from './types.js';
 
 export interface ParsedManifests {
   readonly objects: K8sObject[];
@@ -17,55 +12,108 @@ export interface ParsedManifests {
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** 1-based line and column of an offset. */
-export function positionOf(lines: LineCounter, offset: number): Position {
-  const { line, col } = lines.linePos(offset);
-  return { line, column: col };
-}
+const YAML_OPTIONS = { uniqueKeys: false, prettyErrors: false } as const;
 
 /**
- * Parses a YAML (or JSON) stream: every document, and every item of a `kind: List`, becomes one
- * object. A document with a syntax error is reported with its file:line:column and skipped; the rest
- * of the stream is still audited. Documents that are not Kubernetes objects (no `kind`) are ignored.
+ * Parses a YAML (or JSON) stream. Every document, and every item of a `kind: List`, becomes one
+ * object. js-yaml's event stream gives both the values and the source offsets (for positions and
+ * fixes) in one fast pass; a document it rejects is parsed again by the `yaml` package, whose error
+ * (with file:line:column) is reported, and skipped: the rest of the stream is still audited.
+ * Documents that are not Kubernetes objects (no `kind`) are ignored.
  */
 export function parseManifests(source: Source): ParsedManifests {
-  const lines = new LineCounter();
+  const lines = new LineIndex(source.text);
   const objects: K8sObject[] = [];
   const errors: InputError[] = [];
-  let docs: Document.Parsed[];
-  try {
-    docs = parseAllDocuments(source.text, {
-      lineCounter: lines,
-      prettyErrors: false,
-      uniqueKeys: false,
-    });
-  } catch (error) {
-    errors.push({ file: source.file, position: { line: 1, column: 1 }, message: String(error) });
-    return { objects, errors };
-  }
-  for (const doc of Array.isArray(docs) ? docs : []) {
-    if (doc.errors.length > 0) {
-      for (const error of doc.errors.slice(0, 1)) {
-        errors.push({
-          file: source.file,
-          position: positionOf(lines, error.pos[0]),
-          message: firstLine(error.message),
-        });
-      }
-      continue;
-    }
+  for (const chunk of splitDocuments(source.text)) {
+    let value: unknown;
+    let events: Event[] | undefined;
     try {
-      collect(source, doc, lines, doc.contents, objects);
-    } catch (error) {
-      // Resolving aliases can still fail (an alias before its anchor, an alias bomb).
-      errors.push({
-        file: source.file,
-        position: positionOf(lines, badAliasOffset(doc) ?? doc.contents?.range?.[0] ?? 0),
-        message: firstLine(error instanceof Error ? error.message : String(error)),
-      });
+      events = parseEvents(chunk.text, {});
+      value = constructFromEvents(events, { source: chunk.text, json: true })[0];
+    } catch {
+      const error = exactError(source, chunk, lines);
+      if (error) {
+        errors.push(error);
+        continue;
+      }
+      // js-yaml is stricter than the YAML 1.2 parser on a few inputs: trust the latter, without offsets.
+      events = undefined;
+      value = parseDocument(chunk.text, YAML_OPTIONS).toJS({ maxAliasCount: 1000 });
     }
+    collect(source, value, lazyTree(chunk, events), lines, chunk.start, [], objects);
   }
   return { objects, errors };
+}
+
+function lazyTree(chunk: Chunk, events: Event[] | undefined): () => SyntaxNode | undefined {
+  let tree: SyntaxNode | undefined;
+  let built = false;
+  return () => {
+    if (!built) {
+      tree = events ? buildTree(chunk.text, events) : undefined;
+      built = true;
+    }
+    return tree;
+  };
+}
+
+/** The first error the `yaml` parser finds in a document, located in the whole stream. */
+function exactError(source: Source, chunk: Chunk, lines: LineIndex): InputError | undefined {
+  const doc = parseDocument(chunk.text, YAML_OPTIONS);
+  const at = (offset: number): Position => lines.position(chunk.start + offset);
+  const [error] = doc.errors;
+  if (error)
+    return { file: source.file, position: at(error.pos[0]), message: firstLine(error.message) };
+  try {
+    doc.toJS({ maxAliasCount: 1000 });
+    return undefined;
+  } catch (thrown) {
+    // An alias before its anchor, or an alias bomb.
+    const offset = badAliasOffset(doc) ?? doc.contents?.range?.[0] ?? 0;
+    return {
+      file: source.file,
+      position: at(offset),
+      message: firstLine(thrown instanceof Error ? thrown.message : String(thrown)),
+    };
+  }
+}
+
+const EMPTY: SyntaxNode = { kind: 'map', start: 0, end: 0, flow: true, entries: [] };
+
+function collect(
+  source: Source,
+  value: unknown,
+  tree: () => SyntaxNode | undefined,
+  lines: LineIndex,
+  base: number,
+  itemPath: readonly number[],
+  out: K8sObject[],
+): void {
+  if (!isRecord(value) || typeof value.kind !== 'string') return;
+  if (/^\w*List$/.test(value.kind) && Array.isArray(value.items)) {
+    value.items.forEach((item, i) => {
+      collect(source, item, tree, lines, base, [...itemPath, i], out);
+    });
+    return;
+  }
+  const metadata = isRecord(value.metadata) ? value.metadata : {};
+  let cached: Syntax | undefined;
+  out.push({
+    source,
+    kind: value.kind,
+    apiVersion: typeof value.apiVersion === 'string' ? value.apiVersion : '',
+    name: typeof metadata.name === 'string' ? metadata.name : '(unnamed)',
+    namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
+    value,
+    syntax() {
+      if (cached) return cached;
+      let node = tree() ?? EMPTY;
+      for (const i of itemPath) node = child(child(node, 'items')?.node ?? EMPTY, i)?.node ?? EMPTY;
+      cached = { node, base, lines };
+      return cached;
+    },
+  });
 }
 
 /** Where the first alias that does not resolve to an anchor is. */
@@ -87,51 +135,28 @@ function firstLine(message: string): string {
   return message.split('\n')[0] ?? message;
 }
 
-function collect(
-  source: Source,
-  doc: Document,
-  lines: LineCounter,
-  node: YamlNode | null,
-  out: K8sObject[],
-): void {
-  if (!isMap(node)) return;
-  const value = node.toJS(doc, { maxAliasCount: 1000 }) as unknown;
-  if (!isRecord(value) || typeof value.kind !== 'string') return;
-  if (/^\w*List$/.test(value.kind) && Array.isArray(value.items)) {
-    const items = node.get('items', true);
-    if (isSeq(items))
-      for (const item of items.items) collect(source, doc, lines, item as YamlNode, out);
-    return;
-  }
-  const metadata = isRecord(value.metadata) ? value.metadata : {};
-  out.push({
-    source,
-    doc,
-    lines,
-    node,
-    kind: value.kind,
-    apiVersion: typeof value.apiVersion === 'string' ? value.apiVersion : '',
-    name: typeof metadata.name === 'string' ? metadata.name : '(unnamed)',
-    namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
-    value,
-  });
-}
-
-/** The node at `path` under `root`, or the deepest node that exists on the way. */
-export function nodeAt(root: YamlNode, path: readonly (string | number)[]): YamlNode {
-  let node: YamlNode = root;
+/** Follows `path` as far as it exists: the deepest node, the key it was reached by, and how far it got. */
+export function walk(
+  root: SyntaxNode,
+  path: readonly (string | number)[],
+): { node: SyntaxNode; keyNode: SyntaxNode | undefined; depth: number } {
+  let node = root;
+  let keyNode: SyntaxNode | undefined;
+  let depth = 0;
   for (const key of path) {
-    let next: unknown;
-    if (isMap(node)) next = node.get(key, true);
-    else if (isSeq(node) && typeof key === 'number') next = node.get(key, true);
-    if (!next || typeof next !== 'object' || !('range' in next)) return node;
-    node = next as YamlNode;
+    const next = child(node, key);
+    if (!next) break;
+    node = next.node;
+    keyNode = next.keyNode;
+    depth++;
   }
-  return node;
+  return { node, keyNode, depth };
 }
 
-/** Where `path` (or the deepest part of it that exists) starts in the source. */
+/** Where `path` (or the deepest part of it that exists) starts: the key of a mapping entry, else the node. */
 export function locate(object: K8sObject, path: readonly (string | number)[]): Position {
-  const node = nodeAt(object.node, path);
-  return positionOf(object.lines, node.range?.[0] ?? 0);
+  const { node: root, base, lines } = object.syntax();
+  const { node, keyNode } = walk(root, path);
+  const offset = keyNode && keyNode.start >= 0 ? keyNode.start : node.start;
+  return lines.position(base + Math.max(0, offset));
 }

@@ -59,29 +59,47 @@ export function buildTopology(objects: readonly K8sObject[]): Topology {
   const ingresses = objects.filter((o) => o.kind === 'Ingress');
   const autoscalers = objects.filter((o) => o.kind === 'HorizontalPodAutoscaler');
   const cache = new Map<Workload, Exposure>();
+  let selected: Map<K8sObject, Workload[]> | undefined;
+  const ingressIndex = new Map<string, K8sObject[]>();
+  for (const i of ingresses)
+    for (const n of ingressServices(i)) push(ingressIndex, `${namespaceOf(i)}\0${n}`, i);
+  const autoscalerIndex = new Map<string, K8sObject[]>();
+  for (const h of autoscalers) {
+    const ref = asRecord(get(h.value, ['spec', 'scaleTargetRef']));
+    push(autoscalerIndex, `${namespaceOf(h)}\0${String(ref.kind)}\0${String(ref.name)}`, h);
+  }
+
+  // Services by namespace and first selector label, so matching is not services × workloads.
+  const serviceIndex = new Map<string, K8sObject[]>();
+  for (const s of services) {
+    const first = Object.entries(asRecord(get(s.value, ['spec', 'selector'])))[0];
+    if (!first) continue;
+    const k = `${namespaceOf(s)}\0${first[0]}=${String(first[1])}`;
+    push(serviceIndex, k, s);
+  }
+  const candidates = (workload: Workload): K8sObject[] => {
+    const ns = namespaceOf(workload.object);
+    const out = new Set<K8sObject>();
+    for (const [k, v] of Object.entries(workload.podLabels)) {
+      for (const s of serviceIndex.get(`${ns}\0${k}=${v}`) ?? []) out.add(s);
+    }
+    return [...out];
+  };
 
   const exposure = (workload: Workload): Exposure => {
     const cached = cache.get(workload);
     if (cached) return cached;
     const ns = namespaceOf(workload.object);
-    const front = services.filter(
-      (s) =>
-        namespaceOf(s) === ns &&
-        selects(get(s.value, ['spec', 'selector']), workload.podLabels, true),
+    const front = candidates(workload).filter((s) =>
+      selects(get(s.value, ['spec', 'selector']), workload.podLabels, true),
     );
     const names = new Set(front.map((s) => s.name));
     const result: Exposure = {
       services: front,
-      ingresses: ingresses.filter(
-        (i) => namespaceOf(i) === ns && ingressServices(i).some((n) => names.has(n)),
-      ),
+      ingresses: [...new Set([...names].flatMap((n) => ingressIndex.get(`${ns}\0${n}`) ?? []))],
       namespace: byKey.get(key('Namespace', '', ns)),
-      autoscalers: autoscalers.filter(
-        (h) =>
-          namespaceOf(h) === ns &&
-          get(h.value, ['spec', 'scaleTargetRef', 'kind']) === workload.object.kind &&
-          get(h.value, ['spec', 'scaleTargetRef', 'name']) === workload.object.name,
-      ),
+      autoscalers:
+        autoscalerIndex.get(`${ns}\0${workload.object.kind}\0${workload.object.name}`) ?? [],
     };
     cache.set(workload, result);
     return result;
@@ -91,13 +109,20 @@ export function buildTopology(objects: readonly K8sObject[]): Topology {
     objects,
     workloads,
     exposure,
-    selectedBy: (service) =>
-      workloads.filter(
-        (w) =>
-          namespaceOf(w.object) === namespaceOf(service) &&
-          selects(get(service.value, ['spec', 'selector']), w.podLabels, true),
-      ),
+    selectedBy: (service) => {
+      if (!selected) {
+        selected = new Map();
+        for (const w of workloads) for (const svc of exposure(w).services) push(selected, svc, w);
+      }
+      return selected.get(service) ?? [];
+    },
     find: (kind, namespace, name) =>
       byKey.get(key(kind, kind === 'Namespace' ? '' : namespace, name)),
   };
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

@@ -1,4 +1,5 @@
-import type { Document, LineCounter, Node as YamlNode } from 'yaml';
+import type { LineIndex } from './line-index.js';
+import type { SyntaxNode } from './syntax-tree.js';
 
 /** How bad a finding is. `error` breaks zero-downtime rollouts outright; `info` is advice. */
 export type Severity = 'error' | 'warning' | 'info';
@@ -55,17 +56,23 @@ export interface Source {
   readonly type: 'yaml' | 'dockerfile';
 }
 
-/** A Kubernetes object parsed from a YAML document, with what is needed to locate and edit it. */
+/** The YAML syntax of an object: its node, and where its document starts in the source. */
+export interface Syntax {
+  readonly node: SyntaxNode;
+  /** Offset of the node's document in the source; node offsets are relative to it. */
+  readonly base: number;
+  readonly lines: LineIndex;
+}
+
+/** A Kubernetes object parsed from a YAML document. */
 export interface K8sObject {
   readonly source: Source;
-  readonly doc: Document;
-  readonly lines: LineCounter;
-  /** The object's own node (the document root, or an item of a `kind: List`). */
-  readonly node: YamlNode;
   readonly kind: string;
   readonly apiVersion: string;
   readonly name: string;
   readonly namespace: string | undefined;
   /** The plain JavaScript value of the object. */
   readonly value: Record<string, unknown>;
+  /** The object's syntax tree with source offsets (built on first use). */
+  syntax(): Syntax;
 }

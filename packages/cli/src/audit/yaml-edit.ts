@@ -1,28 +1,30 @@
 // Text edits on the original YAML, so that `--fix` changes only what it fixes: every byte outside an
 // edit (comments, key order, quoting, indentation) stays as it was.
-import { isMap, isScalar, Scalar, type Node as YamlNode } from 'yaml';
-import { nodeAt } from './manifests.js';
+import { walk } from './manifests.js';
+import type { SyntaxNode } from './syntax-tree.js';
 import type { Edit, K8sObject } from './types.js';
 import type { Path } from './workload.js';
 
 /** A block of YAML lines to insert, relative to the map's indentation. */
 export type Lines = readonly string[];
 
-function exactNode(object: K8sObject, path: Path): YamlNode | undefined {
-  const node = nodeAt(object.node, path);
-  return path.length === 0 || node !== object.node ? node : undefined;
+/** The node at exactly `path` (not a parent that happened to exist), with its document's offset. */
+function exactNode(object: K8sObject, path: Path): { node: SyntaxNode; base: number } | undefined {
+  const { node: root, base } = object.syntax();
+  const found = walk(root, path);
+  return found.depth === path.length ? { node: found.node, base } : undefined;
 }
 
 /** Replaces the scalar at `path` with `text` (already formatted as YAML). Undefined if it is not a scalar. */
 export function replaceScalar(object: K8sObject, path: Path, text: string): Edit | undefined {
-  const node = exactNode(object, path);
-  if (!isScalar(node) || !node.range) return undefined;
-  // The path must end at this node, not at a parent that happened to exist.
-  const parent = path.length > 1 ? nodeAt(object.node, path.slice(0, -1)) : object.node;
-  const key = path.at(-1);
-  if (!isMap(parent) && typeof key === 'string') return undefined;
-  if (isMap(parent) && parent.get(key, true) !== node) return undefined;
-  return { start: node.range[0], end: node.range[1], text };
+  const found = exactNode(object, path);
+  if (
+    found?.node.kind !== 'scalar' ||
+    found.node.valueStart === -1 ||
+    found.node.quoted === 'block'
+  )
+    return undefined;
+  return { start: found.base + found.node.start, end: found.base + found.node.end, text };
 }
 
 /**
@@ -35,12 +37,15 @@ export function replaceInScalar(
   find: string,
   replace: string,
 ): Edit | undefined {
-  const node = exactNode(object, path);
-  if (!isScalar(node) || !node.range || find === '') return undefined;
-  const text = object.source.text.slice(node.range[0], node.range[1]);
+  const found = exactNode(object, path);
+  if (found?.node.kind !== 'scalar' || found.node.valueStart === -1 || find === '')
+    return undefined;
+  const start = found.base + found.node.valueStart;
+  const text = object.source.text.slice(start, found.base + found.node.valueEnd);
   const at = text.lastIndexOf(find);
-  if (at === -1 || (node.type === Scalar.QUOTE_DOUBLE && text.includes('\\'))) return undefined;
-  return { start: node.range[0] + at, end: node.range[0] + at + find.length, text: replace };
+  if (at === -1 || (found.node.quoted === 'double' && text.includes('\\'))) return undefined;
+  if (found.node.quoted === 'single' && replace.includes("'")) return undefined;
+  return { start: start + at, end: start + at + find.length, text: replace };
 }
 
 /**
@@ -49,20 +54,23 @@ export function replaceInScalar(
  * not rewritten.
  */
 export function appendToMap(object: K8sObject, path: Path, lines: Lines): Edit | undefined {
-  const node = path.length === 0 ? object.node : exactNode(object, path);
-  if (!isMap(node) || node.flow || node.items.length === 0 || !node.range) return undefined;
+  const found = exactNode(object, path);
+  if (found?.node.kind !== 'map' || found.node.flow || found.node.entries.length === 0)
+    return undefined;
+  const { node, base } = found;
   const text = object.source.text;
-  const first = node.items[0]?.key as YamlNode | undefined;
-  if (!first?.range) return undefined;
-  const lineStart = text.lastIndexOf('\n', first.range[0] - 1) + 1;
-  const indent = first.range[0] - lineStart;
+  const keyStart = base + node.start;
+  const indent = keyStart - (text.lastIndexOf('\n', keyStart - 1) + 1);
   // End of the map's content, then the end of that line (after any trailing comment).
-  let end = node.range[1];
+  let end = base + node.end;
   while (end > 0 && /\s/.test(text[end - 1] as string)) end--;
   let eol = text.indexOf('\n', end);
+  let newline = '\n';
   if (eol === -1) eol = text.length;
-  else if (text[eol - 1] === '\r') eol--;
-  const newline = text.includes('\r\n') ? '\r\n' : '\n';
+  else if (text[eol - 1] === '\r') {
+    eol--;
+    newline = '\r\n';
+  }
   const pad = ' '.repeat(indent);
   return { start: eol, end: eol, text: lines.map((l) => `${newline}${pad}${l}`).join('') };
 }
