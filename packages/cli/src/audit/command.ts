@@ -85,7 +85,12 @@ export default defineCommand({
     const fixing = options.fix || options.dryRun;
     let sources: Source[] = await readSources(positionals, { cwd: io.cwd, stdin: io.stdin });
     if (fixing) {
-      const { changed, fixed } = fixSources(sources, config);
+      const { changed, fixed, refused } = fixSources(sources, config);
+      for (const file of refused) {
+        io.stderr.write(
+          `lameduck audit: left ${file} unchanged: a fix would have made it invalid YAML (please report this)\n`,
+        );
+      }
       for (const [file, { before, after }] of changed) {
         if (options.dryRun)
           io.stdout.write(unifiedDiff(file === '-' ? 'stdin' : file, before, after));

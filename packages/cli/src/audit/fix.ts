@@ -1,3 +1,4 @@
+import { parseAllDocuments } from 'yaml';
 import { type AuditConfig, audit } from './audit.js';
 import type { Edit, Finding, Source } from './types.js';
 import { applyEdits } from './yaml-edit.js';
@@ -10,6 +11,14 @@ export interface FixResult {
   readonly changed: ReadonlyMap<string, { before: string; after: string }>;
   /** How many findings a fix was applied for. */
   readonly fixed: number;
+  /** Files left as they were because the fixed text would not parse (a bug: please report it). */
+  readonly refused: readonly string[];
+}
+
+/** How many YAML errors the `yaml` package finds: a fix must never add one. */
+function yamlErrors(source: Source): number {
+  if (source.type !== 'yaml') return 0;
+  return parseAllDocuments(source.text).reduce((n, doc) => n + doc.errors.length, 0);
 }
 
 /** Keeps edits that do not overlap an edit already taken; the rest wait for the next round. */
@@ -33,6 +42,7 @@ function compatible(edits: readonly Edit[]): Edit[] {
 export function fixSources(sources: readonly Source[], config: AuditConfig): FixResult {
   let current = [...sources];
   let fixed = 0;
+  const refused = new Set<string>();
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const { findings } = audit(current, config);
     const byFile = new Map<string, Finding[]>();
@@ -48,16 +58,23 @@ export function fixSources(sources: readonly Source[], config: AuditConfig): Fix
       const list = byFile.get(source.file);
       if (!list) return source;
       const edits: Edit[] = [];
+      let count = 0;
       for (const f of list) {
         const ok = compatible([...edits, ...(f.edits ?? [])]);
         if (ok.length === edits.length + (f.edits?.length ?? 0)) {
           edits.push(...(f.edits ?? []));
-          fixed++;
+          count++;
         }
       }
-      if (edits.length === 0) return source;
+      if (edits.length === 0 || refused.has(source.file)) return source;
+      const next = { ...source, text: applyEdits(source.text, edits) };
+      if (yamlErrors(next) > yamlErrors(source)) {
+        refused.add(source.file);
+        return source;
+      }
+      fixed += count;
       progressed = true;
-      return { ...source, text: applyEdits(source.text, edits) };
+      return next;
     });
     if (!progressed) break;
   }
@@ -66,5 +83,5 @@ export function fixSources(sources: readonly Source[], config: AuditConfig): Fix
     const after = current[i]?.text ?? source.text;
     if (after !== source.text) changed.set(source.file, { before: source.text, after });
   });
-  return { changed, fixed };
+  return { changed, fixed, refused: [...refused] };
 }

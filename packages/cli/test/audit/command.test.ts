@@ -5,12 +5,25 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { assertDocumentedDefaults } from '../../../../test/support/docs.ts';
 import command from '../../src/audit/command.ts';
+import { RULE_IDS } from '../../src/audit/rules/index.ts';
 import { app, GOOD_CONTAINER, runCli } from './helpers.ts';
 
 const withoutPreStop = GOOD_CONTAINER.replace(/lifecycle:[\s\S]*$/, '').trimEnd();
 
 test('docs/audit.md documents every option with its default', () => {
   assertDocumentedDefaults(command, new URL('../../../../docs/audit.md', import.meta.url));
+});
+
+test('docs/audit-rules.md has a section for every rule, with why, fix and an example', () => {
+  const text = readFileSync(new URL('../../../../docs/audit-rules.md', import.meta.url), 'utf8');
+  const sections = text.split(/^## /m).slice(1);
+  const ids = sections.map((s) => s.split('\n')[0]?.trim());
+  assert.deepEqual(ids, [...RULE_IDS]);
+  for (const section of sections) {
+    assert.match(section, /\*\*What\.\*\*/);
+    assert.match(section, /\*\*Why\.\*\*/);
+    assert.match(section, /\*\*Fix\.\*\*/);
+  }
 });
 
 test('exit 0 on a clean manifest, 1 on findings at or above --fail-on', async () => {

@@ -174,6 +174,11 @@ const cases: Case[] = [
     good: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: default\n  labels:\n    elbv2.k8s.aws/pod-readiness-gate-inject: enabled\n---\n${app(swap('seconds: 5', 'seconds: 30'), { pod: 'terminationGracePeriodSeconds: 60' }).replace('kind: Service\nmetadata:\n  name: web\n', `kind: Service\n${SERVICE_NLB_IP}\n`)}`,
   },
   {
+    rule: 'lb-drain-off',
+    bad: `${app(GOOD_CONTAINER).replace('seconds: 5', 'seconds: 10')}---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  annotations:\n    kubernetes.io/ingress.class: gce\nspec:\n  defaultBackend: {service: {name: web, port: {number: 80}}}\n`,
+    good: `${app(GOOD_CONTAINER).replace('seconds: 5', 'seconds: 10')}---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  annotations:\n    kubernetes.io/ingress.class: nginx\nspec:\n  defaultBackend: {service: {name: web, port: {number: 80}}}\n`,
+  },
+  {
     rule: 'publish-not-ready',
     bad: app(GOOD_CONTAINER).replace(
       'spec:\n  selector:\n    app: web',

@@ -28,9 +28,8 @@ export function countFindings(findings: readonly Finding[]): Counts {
 
 /** `Deployment prod/web` */
 export function subjectLabel(f: Finding): string {
-  return f.subject.kind === 'Dockerfile'
-    ? 'Dockerfile'
-    : `${f.subject.kind} ${f.subject.namespace}/${f.subject.name}`;
+  if (f.subject.kind === 'Dockerfile') return 'Dockerfile';
+  return `${f.subject.kind} ${f.subject.namespace ? `${f.subject.namespace}/` : ''}${f.subject.name}`;
 }
 
 export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -1,5 +1,5 @@
 import { awsIpTargets } from '../data-path.js';
-import type { Topology } from '../topology.js';
+import { ingressServices, type Topology } from '../topology.js';
 import type { Finding, K8sObject } from '../types.js';
 import { asRecord, get, namespaceOf, seconds } from '../workload.js';
 import { finding, type ManifestRule } from './rule.js';
@@ -80,11 +80,43 @@ function checkService(
   }
 }
 
-function checkIngress(rule: ManifestRule, ingress: K8sObject, out: Finding[]): void {
+/** A GKE Ingress backend without any BackendConfig drains nothing (drainingTimeoutSec defaults to 0). */
+function checkGkeBackends(
+  rule: ManifestRule,
+  topology: Topology,
+  ingress: K8sObject,
+  out: Finding[],
+): void {
+  for (const name of ingressServices(ingress)) {
+    const service = topology.find('Service', namespaceOf(ingress), name);
+    if (
+      !service ||
+      backendConfigNames(service) !== undefined ||
+      topology.selectedBy(service).length === 0
+    ) {
+      continue;
+    }
+    out.push(
+      finding(rule, service, {
+        path: ['metadata'],
+        message: `Service "${name}" is a backend of GKE Ingress "${ingress.name}" without a BackendConfig, so connection draining is off (drainingTimeoutSec defaults to 0)`,
+        fix: 'add a BackendConfig with spec.connectionDraining.drainingTimeoutSec: 60 and bind it with the annotation cloud.google.com/backend-config: \'{"default": "<name>"}\'',
+      }),
+    );
+  }
+}
+
+function checkIngress(
+  rule: ManifestRule,
+  topology: Topology,
+  ingress: K8sObject,
+  out: Finding[],
+): void {
   const a = annotations(ingress);
   const cls = String(
     get(ingress.value, ['spec', 'ingressClassName']) ?? a['kubernetes.io/ingress.class'] ?? '',
   );
+  if (cls === 'gce' || cls === 'gce-internal') checkGkeBackends(rule, topology, ingress, out);
   const agic =
     cls.includes('application-gateway') ||
     Object.keys(a).some((k) => k.startsWith('appgw.ingress.kubernetes.io/'));
@@ -108,7 +140,7 @@ export const lbDrainOff: ManifestRule = {
     const out: Finding[] = [];
     for (const service of servingServices(topology)) checkService(this, topology, service, out);
     for (const ingress of topology.objects.filter((o) => o.kind === 'Ingress'))
-      checkIngress(this, ingress, out);
+      checkIngress(this, topology, ingress, out);
     for (const workload of topology.workloads) {
       const exposure = topology.exposure(workload);
       const ip = awsIpTargets(exposure);

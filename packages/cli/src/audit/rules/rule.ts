@@ -43,6 +43,16 @@ export interface FindingInit {
   readonly edits?: readonly (Edit | undefined)[];
 }
 
+/** Kinds without a namespace. */
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'PersistentVolume',
+  'StorageClass',
+  'IngressClass',
+]);
+
 /** A finding about a Kubernetes object, located at `path` (or the deepest part of it that exists). */
 export function finding(rule: RuleMeta, object: K8sObject, init: FindingInit): Finding {
   const edits =
@@ -54,7 +64,11 @@ export function finding(rule: RuleMeta, object: K8sObject, init: FindingInit): F
     severity: init.severity ?? rule.severity,
     file: object.source.file,
     position: locate(object, init.path),
-    subject: { kind: object.kind, name: object.name, namespace: namespaceOf(object) },
+    subject: {
+      kind: object.kind,
+      name: object.name,
+      ...(CLUSTER_SCOPED.has(object.kind) ? {} : { namespace: namespaceOf(object) }),
+    },
     ...(init.container === undefined ? {} : { container: init.container }),
     message: init.message,
     fix: init.fix,
