@@ -1,4 +1,4 @@
-import { constructFromEvents, type Event, parseEvents } from 'js-yaml';
+import { constructFromEvents, EVENT_ID, type Event, parseEvents } from 'js-yaml';
 import { type Document, parseDocument, visit } from 'yaml';
 import { type Chunk, LineIndex, splitDocuments } from './line-index.js';
 import { buildTree, child, type SyntaxNode } from './syntax-tree.js';
@@ -25,6 +25,8 @@ export function parseManifests(source: Source): ParsedManifests {
   const lines = new LineIndex(source.text);
   const objects: K8sObject[] = [];
   const errors: InputError[] = [];
+  if (parseStream(source, lines, objects)) return { objects, errors };
+  objects.length = 0;
   for (const chunk of splitDocuments(source.text)) {
     let value: unknown;
     let events: Event[] | undefined;
@@ -41,17 +43,60 @@ export function parseManifests(source: Source): ParsedManifests {
       events = undefined;
       value = parseDocument(chunk.text, YAML_OPTIONS).toJS({ maxAliasCount: 1000 });
     }
-    collect(source, value, lazyTree(chunk, events), lines, chunk.start, [], objects);
+    const docEvents = events;
+    collect(
+      source,
+      value,
+      lazyTree(chunk.text, () => docEvents),
+      lines,
+      chunk.start,
+      [],
+      objects,
+    );
   }
   return { objects, errors };
 }
 
-function lazyTree(chunk: Chunk, events: Event[] | undefined): () => SyntaxNode | undefined {
+/**
+ * The fast path: the whole stream in one js-yaml pass. False when any document has an error (the
+ * caller then goes document by document, so that one bad document does not hide the others).
+ */
+function parseStream(source: Source, lines: LineIndex, objects: K8sObject[]): boolean {
+  let events: Event[];
+  let values: unknown[];
+  try {
+    events = parseEvents(source.text, {});
+    values = constructFromEvents(events, { source: source.text, json: true });
+  } catch {
+    return false;
+  }
+  const starts: number[] = [];
+  events.forEach((event, i) => {
+    if (event.type === EVENT_ID.DOCUMENT) starts.push(i);
+  });
+  if (starts.length !== values.length) return false;
+  starts.forEach((start, k) => {
+    const end = starts[k + 1] ?? events.length;
+    collect(
+      source,
+      values[k],
+      lazyTree(source.text, () => events.slice(start, end)),
+      lines,
+      0,
+      [],
+      objects,
+    );
+  });
+  return true;
+}
+
+function lazyTree(text: string, events: () => Event[] | undefined): () => SyntaxNode | undefined {
   let tree: SyntaxNode | undefined;
   let built = false;
   return () => {
     if (!built) {
-      tree = events ? buildTree(chunk.text, events) : undefined;
+      const list = events();
+      tree = list ? buildTree(text, list) : undefined;
       built = true;
     }
     return tree;

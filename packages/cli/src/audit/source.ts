@@ -93,9 +93,6 @@ export async function readSources(
 }
 
 function looksLikeDockerfile(text: string): boolean {
-  const first = text
-    .split('\n')
-    .map((l) => l.trim())
-    .find((l) => l !== '' && !l.startsWith('#'));
+  const first = /^[ \t]*([^\s#].*)$/m.exec(text.slice(0, 4096))?.[1];
   return first !== undefined && /^(FROM|ARG)\s/i.test(first);
 }
