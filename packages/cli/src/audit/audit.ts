@@ -1,9 +1,9 @@
-import { parseDockerfile } from './dockerfile.js';
+import { type Dockerfile, parseDockerfile } from './dockerfile.js';
 import { parseManifests } from './manifests.js';
 import { DOCKERFILE_RULES, MANIFEST_RULES } from './rules/index.js';
-import type { AuditOptions } from './rules/rule.js';
+import { type AuditOptions, subjectOf } from './rules/rule.js';
 import { buildTopology } from './topology.js';
-import type { Finding, InputError, K8sObject, Source } from './types.js';
+import type { Finding, InputError, K8sObject, Source, Subject } from './types.js';
 import { get } from './workload.js';
 
 export const IGNORE_ANNOTATION = 'lameduck.dev/ignore';
@@ -28,8 +28,11 @@ function ignoredBy(object: K8sObject): Set<string> {
   return new Set(ids.filter(Boolean));
 }
 
-const suppresses = (ids: ReadonlySet<string>, rule: string) =>
-  ids.has(rule) || ids.has('*') || ids.has('all');
+const suppresses = (ids: ReadonlySet<string> | undefined, rule: string) =>
+  ids !== undefined && (ids.has(rule) || ids.has('*') || ids.has('all'));
+
+const subjectKey = (file: string, s: Subject) =>
+  `${file}\0${s.kind}\0${s.namespace ?? ''}\0${s.name}`;
 
 function compare(a: Finding, b: Finding): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
@@ -40,6 +43,25 @@ function compare(a: Finding, b: Finding): number {
   );
 }
 
+/** Keeps what a suppression does not cover; counts the rest. */
+class Collector {
+  readonly findings: Finding[] = [];
+  suppressed = 0;
+
+  add(found: readonly Finding[], ignored: (f: Finding) => ReadonlySet<string> | undefined): void {
+    for (const f of found) {
+      if (suppresses(ignored(f), f.rule)) this.suppressed++;
+      else this.findings.push(f);
+    }
+  }
+}
+
+function auditDockerfile(dockerfile: Dockerfile, config: AuditConfig, out: Collector): void {
+  for (const rule of DOCKERFILE_RULES) {
+    if (!config.disabled.has(rule.id)) out.add(rule.check(dockerfile), () => dockerfile.ignored);
+  }
+}
+
 /**
  * Audits every source together: Services, Ingresses, Namespaces and BackendConfigs are matched to the
  * workloads they front across files, as `helm template` or `kustomize build` output would be.
@@ -47,43 +69,33 @@ function compare(a: Finding, b: Finding): number {
 export function audit(sources: readonly Source[], config: AuditConfig): AuditResult {
   const objects: K8sObject[] = [];
   const errors: InputError[] = [];
-  const findings: Finding[] = [];
-  let suppressed = 0;
+  const out = new Collector();
   let dockerfiles = 0;
   for (const source of sources) {
     if (source.type === 'dockerfile') {
       dockerfiles++;
-      const dockerfile = parseDockerfile(source);
-      for (const rule of DOCKERFILE_RULES) {
-        if (config.disabled.has(rule.id)) continue;
-        for (const f of rule.check(dockerfile)) {
-          if (suppresses(dockerfile.ignored, f.rule)) suppressed++;
-          else findings.push(f);
-        }
-      }
+      auditDockerfile(parseDockerfile(source), config, out);
       continue;
     }
     const parsed = parseManifests(source);
-    objects.push(...parsed.objects);
-    errors.push(...parsed.errors);
+    for (const o of parsed.objects) objects.push(o);
+    for (const e of parsed.errors) errors.push(e);
   }
-  const topology = buildTopology(objects);
   const ignores = new Map<string, Set<string>>();
-  const keyOf = (f: Finding) =>
-    `${f.file}\0${f.subject.kind}\0${f.subject.namespace}\0${f.subject.name}`;
   for (const o of objects) {
     const ids = ignoredBy(o);
-    if (ids.size)
-      ignores.set(`${o.source.file}\0${o.kind}\0${o.namespace ?? 'default'}\0${o.name}`, ids);
+    if (ids.size) ignores.set(subjectKey(o.source.file, subjectOf(o)), ids);
   }
+  const topology = buildTopology(objects);
   for (const rule of MANIFEST_RULES) {
     if (config.disabled.has(rule.id)) continue;
-    for (const f of rule.check(topology, config)) {
-      const ids = ignores.get(keyOf(f));
-      if (ids && suppresses(ids, f.rule)) suppressed++;
-      else findings.push(f);
-    }
+    out.add(rule.check(topology, config), (f) => ignores.get(subjectKey(f.file, f.subject)));
   }
-  findings.sort(compare);
-  return { findings, errors, objects: objects.length + dockerfiles, suppressed };
+  out.findings.sort(compare);
+  return {
+    findings: out.findings,
+    errors,
+    objects: objects.length + dockerfiles,
+    suppressed: out.suppressed,
+  };
 }

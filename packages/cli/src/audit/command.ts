@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { defineCommand } from '../args/spec.js';
 import { CliError } from '../errors.js';
-import { useColor } from '../io.js';
+import { type Io, useColor } from '../io.js';
 import { version } from '../main.js';
 import { type AuditConfig, audit } from './audit.js';
 import { unifiedDiff } from './diff.js';
@@ -84,49 +84,67 @@ export default defineCommand({
     };
     const fixing = options.fix || options.dryRun;
     let sources: Source[] = await readSources(positionals, { cwd: io.cwd, stdin: io.stdin });
-    if (fixing) {
-      const { changed, fixed, refused } = fixSources(sources, config);
-      for (const file of refused) {
-        io.stderr.write(
-          `lameduck audit: left ${file} unchanged: a fix would have made it invalid YAML (please report this)\n`,
-        );
-      }
-      for (const [file, { before, after }] of changed) {
-        if (options.dryRun)
-          io.stdout.write(unifiedDiff(file === '-' ? 'stdin' : file, before, after));
-        else if (file === '-') io.stdout.write(after);
-        else
-          await writeAtomic(join(io.cwd, file), after).catch((error: NodeJS.ErrnoException) => {
-            throw new CliError(
-              'E_INPUT',
-              `lameduck audit: cannot write ${file}: ${error.code ?? error.message}`,
-              2,
-            );
-          });
-      }
-      const verb = options.dryRun ? 'would fix' : 'fixed';
-      io.stderr.write(`lameduck audit: ${verb} ${fixed} finding(s) in ${changed.size} file(s)\n`);
-      sources = sources.map((s) => {
-        const after = changed.get(s.file)?.after;
-        return after === undefined ? s : { ...s, text: after };
-      });
-    }
+    if (fixing) sources = await applyFixes(sources, config, io, options.dryRun);
     const result = audit(sources, config);
-    const report: Report = { result, toolVersion: version(), fixing };
+    // The fixed stream (stdin) or the diff (--dry-run) owns stdout; the report then goes to stderr.
     const out =
       fixing && (options.dryRun || sources.some((s) => s.file === '-')) ? io.stderr : io.stdout;
-    const text =
-      options.format === 'json'
-        ? formatJson(report)
-        : options.format === 'sarif'
-          ? formatSarif(report)
-          : options.format === 'junit'
-            ? formatJunit(report)
-            : formatText(report, { color: useColor(io, out === io.stdout ? 'stdout' : 'stderr') });
-    out.write(text);
+    const report: Report = { result, toolVersion: version(), fixing };
+    const color = useColor(io, out === io.stdout ? 'stdout' : 'stderr');
+    out.write(FORMATS[options.format](report, color));
     if (result.errors.length) return 2;
     if (options.failOn === 'never') return 0;
     const threshold = RANK[options.failOn as Severity];
     return result.findings.some((f) => RANK[f.severity] >= threshold) ? 1 : 0;
   },
 });
+
+const FORMATS: Readonly<
+  Record<'text' | 'json' | 'sarif' | 'junit', (report: Report, color: boolean) => string>
+> = {
+  text: (report, color) => formatText(report, { color }),
+  json: formatJson,
+  sarif: formatSarif,
+  junit: formatJunit,
+};
+
+/**
+ * Applies the safe fixes: writes each changed file atomically (stdin: prints the fixed stream), or
+ * with `dryRun` prints the diff. Returns the sources as they are after fixing.
+ */
+async function applyFixes(
+  sources: Source[],
+  config: AuditConfig,
+  io: Io,
+  dryRun: boolean,
+): Promise<Source[]> {
+  const { changed, fixed, refused } = fixSources(sources, config);
+  for (const file of refused) {
+    io.stderr.write(
+      `lameduck audit: left ${file} unchanged: a fix would have made it invalid YAML (please report this)\n`,
+    );
+  }
+  for (const [file, { before, after }] of changed) {
+    if (dryRun) io.stdout.write(unifiedDiff(file === '-' ? 'stdin' : file, before, after));
+    else if (file === '-') io.stdout.write(after);
+    else await writeFixed(join(io.cwd, file), file, after);
+  }
+  io.stderr.write(
+    `lameduck audit: ${dryRun ? 'would fix' : 'fixed'} ${fixed} finding(s) in ${changed.size} file(s)\n`,
+  );
+  return sources.map((s) => {
+    const after = changed.get(s.file)?.after;
+    return after === undefined ? s : { ...s, text: after };
+  });
+}
+
+async function writeFixed(path: string, shown: string, text: string): Promise<void> {
+  try {
+    await writeAtomic(path, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new CliError('E_INPUT', `lameduck audit: cannot write ${shown}: ${code}`, 2, {
+      cause: error,
+    });
+  }
+}

@@ -30,8 +30,7 @@ export function servingContainers(topology: Topology, workload: Workload): Servi
   const exposure = topology.exposure(workload);
   const withPorts = workload.containers.filter((c) => asArray(c.spec.ports).length > 0);
   if (exposure.services.length === 0) {
-    const anyService = topology.objects.some((o) => o.kind === 'Service');
-    if (anyService) return [];
+    if (topology.hasServices) return [];
     return withPorts.map((container) => ({
       container,
       via: 'its container ports (no Service in the input selects it)',

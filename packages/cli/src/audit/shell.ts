@@ -47,36 +47,42 @@ export function analyzeArgv(raw: readonly string[]): SignalProblem | undefined {
   return analyzeScript(shell, script);
 }
 
+/** The command separator at `i` (`&&`, `||`, `;`, `|`, `&`, newline), or ''. */
+function separatorAt(script: string, i: number): string {
+  const two = script.slice(i, i + 2);
+  if (two === '&&' || two === '||') return two;
+  const c = script[i] as string;
+  return c === ';' || c === '\n' || c === '|' || c === '&' ? c : '';
+}
+
 /** Splits a script at `;`, `&&`, `||`, `|`, `&` and newlines outside quotes; keeps the separators. */
 export function splitCommands(script: string): { text: string; before: string }[] {
   const parts: { text: string; before: string }[] = [];
   let current = '';
   let before = '';
   let quote: string | undefined;
+  const flush = () => {
+    if (current.trim()) parts.push({ text: current.trim(), before });
+  };
   for (let i = 0; i < script.length; i++) {
     const c = script[i] as string;
     if (quote) {
+      current += c === '\\' && quote === '"' ? c + (script[++i] ?? '') : c;
       if (c === quote) quote = undefined;
-      else if (c === '\\' && quote === '"') current += script[++i] ?? '';
-      current += c;
       continue;
     }
     if (c === '"' || c === "'") quote = c;
-    const two = script.slice(i, i + 2);
-    const sep =
-      two === '&&' || two === '||'
-        ? two
-        : c === ';' || c === '\n' || c === '|' || c === '&'
-          ? c
-          : '';
-    if (sep) {
-      if (current.trim()) parts.push({ text: current.trim(), before });
-      before = sep;
-      current = '';
-      i += sep.length - 1;
-    } else current += c;
+    const sep = separatorAt(script, i);
+    if (!sep) {
+      current += c;
+      continue;
+    }
+    flush();
+    before = sep;
+    current = '';
+    i += sep.length - 1;
   }
-  if (current.trim()) parts.push({ text: current.trim(), before });
+  flush();
   return parts;
 }
 

@@ -25,6 +25,8 @@ export interface Exposure {
 export interface Topology {
   readonly objects: readonly K8sObject[];
   readonly workloads: readonly Workload[];
+  /** Whether the input holds any Service (if not, the Services live elsewhere). */
+  readonly hasServices: boolean;
   exposure(workload: Workload): Exposure;
   /** Workloads a Service selects. */
   selectedBy(service: K8sObject): Workload[];
@@ -108,6 +110,7 @@ export function buildTopology(objects: readonly K8sObject[]): Topology {
   return {
     objects,
     workloads,
+    hasServices: services.length > 0,
     exposure,
     selectedBy: (service) => {
       if (!selected) {

@@ -79,6 +79,25 @@ export function workloadOf(object: K8sObject): Workload | undefined {
   };
 }
 
+function matchesExpression(raw: unknown, podLabels: Readonly<Record<string, string>>): boolean {
+  const e = asRecord(raw);
+  const key = String(e.key);
+  const values = asArray(e.values).map(String);
+  const value = podLabels[key];
+  switch (e.operator) {
+    case 'In':
+      return value !== undefined && values.includes(value);
+    case 'NotIn':
+      return value === undefined || !values.includes(value);
+    case 'Exists':
+      return value !== undefined;
+    case 'DoesNotExist':
+      return value === undefined;
+    default:
+      return false;
+  }
+}
+
 /** Whether a label selector (`matchLabels`/`matchExpressions`, or a Service's plain map) picks these labels. */
 export function selects(
   selector: unknown,
@@ -90,25 +109,7 @@ export function selects(
   const expressions = plain ? [] : asArray(record.matchExpressions);
   if (Object.keys(matchLabels).length === 0 && expressions.length === 0) return false;
   for (const [k, v] of Object.entries(matchLabels)) if (podLabels[k] !== String(v)) return false;
-  for (const raw of expressions) {
-    const e = asRecord(raw);
-    const key = String(e.key);
-    const values = asArray(e.values).map(String);
-    const has = key in podLabels;
-    const val = podLabels[key];
-    const ok =
-      e.operator === 'In'
-        ? has && values.includes(val as string)
-        : e.operator === 'NotIn'
-          ? !has || !values.includes(val as string)
-          : e.operator === 'Exists'
-            ? has
-            : e.operator === 'DoesNotExist'
-              ? !has
-              : false;
-    if (!ok) return false;
-  }
-  return true;
+  return expressions.every((e) => matchesExpression(e, podLabels));
 }
 
 /** A whole number of seconds from a YAML value (number or numeric string), else undefined. */

@@ -1,4 +1,4 @@
-import type { Finding } from '../types.js';
+import type { Finding, K8sObject } from '../types.js';
 import { get, seconds } from '../workload.js';
 import { finding, type ManifestRule } from './rule.js';
 
@@ -17,6 +17,61 @@ export function effective(
   return round === 'up' ? Math.ceil(exact) : Math.floor(exact);
 }
 
+interface Problem {
+  readonly message: string;
+  readonly fix: string;
+  readonly path: readonly (string | number)[];
+}
+
+function deploymentProblem(
+  object: K8sObject,
+  replicas: number,
+  served: boolean,
+): Problem | undefined {
+  const at = ['spec', 'strategy'];
+  if (get(object.value, [...at, 'type']) === 'Recreate') {
+    return served
+      ? {
+          message: 'strategy Recreate stops every pod before starting new ones',
+          fix: 'use strategy RollingUpdate with maxUnavailable: 0 and maxSurge: 1',
+          path: [...at, 'type'],
+        }
+      : undefined;
+  }
+  const rolling = get(object.value, [...at, 'rollingUpdate']);
+  const surge = effective(get(rolling, ['maxSurge']), replicas, '25%', 'up') ?? 1;
+  const unavailable = effective(get(rolling, ['maxUnavailable']), replicas, '25%', 'down') ?? 0;
+  if (unavailable < replicas) return undefined;
+  return {
+    message:
+      replicas === 1 && surge === 0
+        ? 'replicas 1 with maxSurge 0: the only pod is stopped before its replacement is ready'
+        : `maxUnavailable is ${unavailable} with ${replicas} replica(s): every old pod may be stopped at once`,
+    fix: `set maxUnavailable: 0 and maxSurge: 1${replicas === 1 ? ', or run at least 2 replicas' : ''}`,
+    path: [...at, 'rollingUpdate'],
+  };
+}
+
+function statefulSetProblem(
+  object: K8sObject,
+  replicas: number,
+  served: boolean,
+): Problem | undefined {
+  if (
+    !served ||
+    replicas !== 1 ||
+    get(object.value, ['spec', 'updateStrategy', 'type']) === 'OnDelete'
+  ) {
+    return undefined;
+  }
+  return {
+    message:
+      'a StatefulSet with 1 replica replaces its only pod in place: no pod serves during the update',
+    fix: 'run at least 2 replicas behind the Service',
+    path: ['spec', 'replicas'],
+  };
+}
+
 export const rolloutZeroCapacity: ManifestRule = {
   id: 'rollout-zero-capacity',
   severity: 'error',
@@ -28,8 +83,9 @@ export const rolloutZeroCapacity: ManifestRule = {
       const { object } = workload;
       if (object.kind !== 'Deployment' && object.kind !== 'StatefulSet') continue;
       const exposure = topology.exposure(workload);
-      if (exposure.services.length === 0 && topology.objects.some((o) => o.kind === 'Service'))
-        continue;
+      const served = exposure.services.length > 0;
+      // A workload no Service of the input selects is left alone (unless the input has no Service).
+      if (!served && topology.hasServices) continue;
       const hpaMin = exposure.autoscalers.map(
         (h) => seconds(get(h.value, ['spec', 'minReplicas'])) ?? 1,
       );
@@ -37,37 +93,11 @@ export const rolloutZeroCapacity: ManifestRule = {
         seconds(get(object.value, ['spec', 'replicas'])) ??
         (hpaMin.length ? Math.min(...hpaMin) : 1);
       if (replicas === 0) continue;
-      const strategy = object.kind === 'Deployment' ? 'strategy' : 'updateStrategy';
-      const type = get(object.value, ['spec', strategy, 'type']);
-      const at = ['spec', strategy];
-      let message: string | undefined;
-      let fix = '';
-      let path: (string | number)[] = at;
-      if (object.kind === 'Deployment' && type === 'Recreate') {
-        if (exposure.services.length === 0) continue;
-        message = 'strategy Recreate stops every pod before starting new ones';
-        fix = 'use strategy RollingUpdate with maxUnavailable: 0 and maxSurge: 1';
-        path = [...at, 'type'];
-      } else if (object.kind === 'Deployment') {
-        const rolling = get(object.value, ['spec', strategy, 'rollingUpdate']);
-        const surge = effective(get(rolling, ['maxSurge']), replicas, '25%', 'up') ?? 1;
-        const unavailable =
-          effective(get(rolling, ['maxUnavailable']), replicas, '25%', 'down') ?? 0;
-        if (unavailable >= replicas) {
-          message =
-            replicas === 1 && surge === 0
-              ? 'replicas 1 with maxSurge 0: the only pod is stopped before its replacement is ready'
-              : `maxUnavailable is ${unavailable} with ${replicas} replica(s): every old pod may be stopped at once`;
-          fix = `set maxUnavailable: 0 and maxSurge: 1${replicas === 1 ? ', or run at least 2 replicas' : ''}`;
-          path = [...at, 'rollingUpdate'];
-        }
-      } else if (replicas === 1 && type !== 'OnDelete') {
-        message =
-          'a StatefulSet with 1 replica replaces its only pod in place: no pod serves during the update';
-        fix = 'run at least 2 replicas behind the Service';
-        path = ['spec', 'replicas'];
-      }
-      if (message) out.push(finding(this, object, { path, message, fix }));
+      const problem =
+        object.kind === 'Deployment'
+          ? deploymentProblem(object, replicas, served)
+          : statefulSetProblem(object, replicas, served);
+      if (problem) out.push(finding(this, object, problem));
     }
     return out;
   },

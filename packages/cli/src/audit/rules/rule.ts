@@ -1,6 +1,6 @@
 import { locate } from '../manifests.js';
 import type { Topology } from '../topology.js';
-import type { Edit, Finding, K8sObject, Severity } from '../types.js';
+import type { Edit, Finding, K8sObject, Severity, Subject } from '../types.js';
 import { namespaceOf, type Path } from '../workload.js';
 
 export interface KubeVersion {
@@ -53,6 +53,15 @@ const CLUSTER_SCOPED = new Set([
   'IngressClass',
 ]);
 
+/** What a finding is about: kind, name, and the namespace unless the kind has none. */
+export function subjectOf(object: K8sObject): Subject {
+  return {
+    kind: object.kind,
+    name: object.name,
+    ...(CLUSTER_SCOPED.has(object.kind) ? {} : { namespace: namespaceOf(object) }),
+  };
+}
+
 /** A finding about a Kubernetes object, located at `path` (or the deepest part of it that exists). */
 export function finding(rule: RuleMeta, object: K8sObject, init: FindingInit): Finding {
   const edits =
@@ -64,16 +73,10 @@ export function finding(rule: RuleMeta, object: K8sObject, init: FindingInit): F
     severity: init.severity ?? rule.severity,
     file: object.source.file,
     position: locate(object, init.path),
-    subject: {
-      kind: object.kind,
-      name: object.name,
-      ...(CLUSTER_SCOPED.has(object.kind) ? {} : { namespace: namespaceOf(object) }),
-    },
+    subject: subjectOf(object),
     ...(init.container === undefined ? {} : { container: init.container }),
     message: init.message,
     fix: init.fix,
     ...(edits ? { edits } : {}),
   };
 }
-
-export const describeObject = (o: K8sObject): string => `${o.kind} "${o.name}"`;
