@@ -49,6 +49,27 @@ export function replaceInScalar(
 }
 
 /**
+ * Replaces a whole mapping entry (its key through the end of its value) with `lines`; the first line
+ * takes the key's place, the others get the key's indentation. Undefined in flow mappings.
+ */
+export function replaceEntry(object: K8sObject, path: Path, lines: Lines): Edit | undefined {
+  const { node: root, base } = object.syntax();
+  const parent = walk(root, path.slice(0, -1));
+  const key = path.at(-1);
+  if (parent.depth !== path.length - 1 || parent.node.kind !== 'map' || parent.node.flow)
+    return undefined;
+  const entry = parent.node.entries.findLast((e) => e.key === key);
+  if (!entry || entry.keyNode.start < 0) return undefined;
+  const text = object.source.text;
+  const start = base + entry.keyNode.start;
+  const indent = start - (text.lastIndexOf('\n', start - 1) + 1);
+  let end = base + entry.value.end;
+  while (end > start && /\s/.test(text[end - 1] as string)) end--;
+  const newline = text[text.indexOf('\n', start) - 1] === '\r' ? '\r\n' : '\n';
+  return { start, end, text: lines.join(`${newline}${' '.repeat(indent)}`) };
+}
+
+/**
  * Appends `key: …` lines at the end of the block mapping at `path`, indented like its other keys.
  * Undefined when the mapping is missing, empty, or written in flow style (`{…}`): those are reported,
  * not rewritten.

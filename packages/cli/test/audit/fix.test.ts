@@ -124,6 +124,23 @@ test('--kube-version below 1.30 writes an exec sleep and warns about shell-less 
   assert.match(after, /preStop:\n {14}exec:\n {16}command: \["sleep", "5"\]/);
 });
 
+test('a native sleep hook on a cluster before 1.30 is reported and rewritten as an exec sleep', () => {
+  const config = { ...defaults, kubeVersion: { major: 1, minor: 28 } };
+  const text = ORIGINAL.replace(
+    '            failureThreshold: 6\n',
+    '            failureThreshold: 6\n          lifecycle:\n            preStop:\n              sleep:   # native\n                seconds: 8\n',
+  );
+  const [finding] = audit([source(text)], config).findings.filter(
+    (f) => f.rule === 'prestop-missing',
+  );
+  assert.match(finding?.message ?? '', /needs Kubernetes >= 1\.30, so on 1\.28 there is no delay/);
+  const after = fixSources([source(text)], config).changed.get('api.yaml')?.after ?? '';
+  assert.match(after, /preStop:\n {14}exec:\n {16}command: \["sleep", "8"\]\n {8}- name: sidecar/);
+  assert.deepEqual(audit([source(after)], config).findings, []);
+  // The same manifest is fine for a 1.30 cluster.
+  assert.deepEqual(rulesOf(audit([source(text)], defaults).findings), ['signal-lost-shell']);
+});
+
 test('an existing lifecycle block gets preStop added beside postStart', () => {
   const text = ORIGINAL.replace(
     '            failureThreshold: 6\n',

@@ -3,7 +3,8 @@ import { preStopDelay, preStopOf } from '../prestop.js';
 import { servingContainers } from '../serving.js';
 import type { Edit, Finding, K8sObject } from '../types.js';
 import { type Container, get, isRecord, seconds } from '../workload.js';
-import { appendToMap, replaceInScalar, replaceScalar } from '../yaml-edit.js';
+import { appendToMap, replaceEntry, replaceInScalar, replaceScalar } from '../yaml-edit.js';
+import { servingRule } from './container-rule.js';
 import {
   type AuditOptions,
   DEFAULT_GRACE_SECONDS,
@@ -49,63 +50,70 @@ function hookAdvice(container: Container, delay: number, version: KubeVersion): 
   return `add lifecycle.preStop.exec.command: ["sleep", "${delay}"] (Kubernetes < 1.30 has no native sleep action)${warning}`;
 }
 
-export const preStopMissing: ManifestRule = {
-  id: 'prestop-missing',
-  severity: 'warning',
-  title: 'Serving container without a preStop delay',
-  why: 'SIGTERM and endpoint removal start at the same moment, so without a preStop delay the app stops while kube-proxy and load balancers still send it new connections.',
-  check(topology, options) {
-    const out: Finding[] = [];
-    for (const workload of topology.workloads) {
-      for (const { container, via, exposure } of servingContainers(topology, workload)) {
-        if (preStopOf(container).kind !== 'none') continue;
-        const path = dataPathOf(exposure);
-        out.push(
-          finding(this, workload.object, {
-            path: container.path,
-            container: container.name,
-            message: `container "${container.name}" serves traffic through ${via} and has no preStop hook; it needs about ${path.seconds}s (${path.reason})`,
-            fix: hookAdvice(container, path.seconds, options.kubeVersion),
-            edits: addPreStop(workload.object, container, path.seconds, options.kubeVersion),
-          }),
-        );
-      }
-    }
-    return out;
+export const preStopMissing = servingRule(
+  {
+    id: 'prestop-missing',
+    severity: 'warning',
+    title: 'Serving container without a preStop delay',
+    why: 'SIGTERM and endpoint removal start at the same moment, so without a preStop delay the app stops while kube-proxy and load balancers still send it new connections.',
   },
-};
+  (workload, { container, via, exposure }, options) => {
+    const hook = preStopOf(container);
+    const need = dataPathOf(exposure);
+    if (hook.kind === 'sleep' && !nativeSleep(options.kubeVersion)) {
+      // The sleep action is beta (on by default) from 1.30; older kubelets drop the field.
+      const seconds = Math.max(hook.seconds, need.seconds);
+      return {
+        path: hook.path.slice(0, -1),
+        message: `container "${container.name}": the native preStop sleep action needs Kubernetes >= 1.30, so on ${versionText(options.kubeVersion)} there is no delay before SIGTERM`,
+        fix: hookAdvice(container, seconds, options.kubeVersion).replace(/^add /, 'use '),
+        edits: [
+          replaceEntry(
+            workload.object,
+            hook.path.slice(0, -1),
+            hookLines(seconds, options.kubeVersion)
+              .slice(1)
+              .map((l) => l.slice(2)),
+          ),
+        ],
+      };
+    }
+    if (hook.kind !== 'none') return undefined;
+    return {
+      path: container.path,
+      message: `container "${container.name}" serves traffic through ${via} and has no preStop hook; it needs about ${need.seconds}s (${need.reason})`,
+      fix: hookAdvice(container, need.seconds, options.kubeVersion),
+      edits: addPreStop(workload.object, container, need.seconds, options.kubeVersion),
+    };
+  },
+);
 
-export const preStopTooShort: ManifestRule = {
-  id: 'prestop-too-short',
-  severity: 'warning',
-  title: 'preStop delay shorter than the data path needs',
-  why: 'A preStop delay shorter than the time the proxies and load balancers in front need to stop routing lets the app stop while new requests still arrive.',
-  check(topology) {
-    const out: Finding[] = [];
-    for (const workload of topology.workloads) {
-      for (const { container, exposure } of servingContainers(topology, workload)) {
-        const hook = preStopOf(container);
-        if (hook.kind !== 'sleep' && hook.kind !== 'exec-sleep') continue;
-        const need = dataPathOf(exposure);
-        if (hook.seconds >= need.seconds) continue;
-        const edit =
-          hook.kind === 'sleep'
-            ? replaceScalar(workload.object, hook.path, String(need.seconds))
-            : replaceInScalar(workload.object, hook.path, hook.token, String(need.seconds));
-        out.push(
-          finding(this, workload.object, {
-            path: hook.path,
-            container: container.name,
-            message: `container "${container.name}": preStop delays SIGTERM by ${hook.seconds}s, the data path needs about ${need.seconds}s (${need.reason})`,
-            fix: `raise the preStop sleep to ${need.seconds}s (and terminationGracePeriodSeconds with it)`,
-            edits: [edit],
-          }),
-        );
-      }
-    }
-    return out;
+export const preStopTooShort = servingRule(
+  {
+    id: 'prestop-too-short',
+    severity: 'warning',
+    title: 'preStop delay shorter than the data path needs',
+    why: 'A preStop delay shorter than the time the proxies and load balancers in front need to stop routing lets the app stop while new requests still arrive.',
   },
-};
+  (workload, { container, exposure }) => {
+    const hook = preStopOf(container);
+    if (hook.kind !== 'sleep' && hook.kind !== 'exec-sleep') return undefined;
+    const need = dataPathOf(exposure);
+    if (hook.seconds >= need.seconds) return undefined;
+    const edit =
+      hook.kind === 'sleep'
+        ? replaceScalar(workload.object, hook.path, String(need.seconds))
+        : replaceInScalar(workload.object, hook.path, hook.token, String(need.seconds));
+    return {
+      path: hook.path,
+      message: `container "${container.name}": preStop delays SIGTERM by ${hook.seconds}s, the data path needs about ${need.seconds}s (${need.reason})`,
+      fix: `raise the preStop sleep to ${need.seconds}s (and terminationGracePeriodSeconds with it)`,
+      edits: [edit],
+    };
+  },
+);
+
+const versionText = (v: KubeVersion) => `${v.major}.${v.minor}`;
 
 function graceEdit(
   object: K8sObject,

@@ -1,8 +1,8 @@
 import { analyzeArgv, type SignalProblem } from '../shell.js';
-import type { Finding } from '../types.js';
+import type { Edit } from '../types.js';
 import { asArray } from '../workload.js';
 import { replaceInScalar } from '../yaml-edit.js';
-import { finding, type ManifestRule } from './rule.js';
+import { containerRule } from './container-rule.js';
 
 /** One sentence on what to run instead, shared with the Dockerfile rules. */
 export function signalAdvice(problem: SignalProblem): string {
@@ -20,47 +20,35 @@ export function signalMessage(problem: SignalProblem): string {
     : `"${problem.shell} -c" runs the app as a child of the shell, which does not forward SIGTERM (the last command has no exec)`;
 }
 
-export const signalLostShell: ManifestRule = {
-  id: 'signal-lost-shell',
-  severity: 'error',
-  title: 'SIGTERM lost in a shell or package manager',
-  why: 'Only PID 1 gets SIGTERM; a shell without exec or npm/yarn/pnpm does not pass it on, so the app never drains and is SIGKILLed at the end of the grace period.',
-  check(topology) {
-    const out: Finding[] = [];
-    for (const workload of topology.workloads) {
-      for (const container of workload.containers) {
-        const command = asArray(container.spec.command).map(String);
-        if (command.length === 0) continue; // the image's ENTRYPOINT is not visible here
-        const args = asArray(container.spec.args).map(String);
-        const problem = analyzeArgv([...command, ...args]);
-        if (!problem) continue;
-        let edits: ReturnType<typeof replaceInScalar>[] | undefined;
-        if (problem.kind === 'shell-no-exec' && problem.execTarget) {
-          const inCommand = command.lastIndexOf(problem.script);
-          const path =
-            inCommand !== -1
-              ? [...container.path, 'command', inCommand]
-              : [...container.path, 'args', args.lastIndexOf(problem.script)];
-          edits = [
-            replaceInScalar(
-              workload.object,
-              path,
-              problem.execTarget,
-              `exec ${problem.execTarget}`,
-            ),
-          ];
-        }
-        out.push(
-          finding(this, workload.object, {
-            path: [...container.path, 'command'],
-            container: container.name,
-            message: `container "${container.name}": ${signalMessage(problem)}`,
-            fix: signalAdvice(problem),
-            ...(edits ? { edits } : {}),
-          }),
-        );
-      }
-    }
-    return out;
+export const signalLostShell = containerRule(
+  {
+    id: 'signal-lost-shell',
+    severity: 'error',
+    title: 'SIGTERM lost in a shell or package manager',
+    why: 'Only PID 1 gets SIGTERM; a shell without exec or npm/yarn/pnpm does not pass it on, so the app never drains and is SIGKILLed at the end of the grace period.',
   },
-};
+  (workload, container) => {
+    const command = asArray(container.spec.command).map(String);
+    if (command.length === 0) return undefined; // the image's ENTRYPOINT is not visible here
+    const args = asArray(container.spec.args).map(String);
+    const problem = analyzeArgv([...command, ...args]);
+    if (!problem) return undefined;
+    let edits: (Edit | undefined)[] | undefined;
+    if (problem.kind === 'shell-no-exec' && problem.execTarget) {
+      const inCommand = command.lastIndexOf(problem.script);
+      const path =
+        inCommand !== -1
+          ? [...container.path, 'command', inCommand]
+          : [...container.path, 'args', args.lastIndexOf(problem.script)];
+      edits = [
+        replaceInScalar(workload.object, path, problem.execTarget, `exec ${problem.execTarget}`),
+      ];
+    }
+    return {
+      path: [...container.path, 'command'],
+      message: `container "${container.name}": ${signalMessage(problem)}`,
+      fix: signalAdvice(problem),
+      ...(edits ? { edits } : {}),
+    };
+  },
+);
