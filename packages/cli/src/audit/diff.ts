@@ -49,7 +49,9 @@ function lineOps(a: readonly string[], b: readonly string[]): Op[] {
 /** `--- a/file` / `+++ b/file` and hunks with three lines of context. Empty when nothing changed. */
 export function unifiedDiff(file: string, before: string, after: string, context = 3): string {
   if (before === after) return '';
-  const ops = lineOps(before.split('\n'), after.split('\n'));
+  // A final newline ends the last line; it does not start an empty one.
+  const lines = (text: string) => (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
+  const ops = lineOps(lines(before), lines(after));
   const out = [`--- a/${file}`, `+++ b/${file}`];
   let k = 0;
   while (k < ops.length) {

@@ -7,7 +7,13 @@ const PACKAGE_MANAGERS = new Set(['npm', 'yarn', 'pnpm', 'npx', 'bun']);
 const INITS = new Set(['tini', 'dumb-init', 'tini-static', 'catatonit']);
 
 export type SignalProblem =
-  | { readonly kind: 'package-manager'; readonly tool: string; readonly command: string }
+  | {
+      readonly kind: 'package-manager';
+      readonly tool: string;
+      readonly command: string;
+      /** The package.json script it runs (`npm start` → `start`), when the command line says. */
+      readonly script: string | undefined;
+    }
   | {
       readonly kind: 'shell-no-exec';
       readonly shell: string;
@@ -17,6 +23,17 @@ export type SignalProblem =
     };
 
 export const baseName = (word: string): string => word.slice(word.lastIndexOf('/') + 1);
+
+const NPM_LIFECYCLE = new Set(['start', 'stop', 'restart', 'test']);
+
+/** `npm start` → start, `npm run web` → web, `yarn web` → web, `pnpm run web` → web. */
+function scriptName(tool: string, args: readonly string[]): string | undefined {
+  const words = args.filter((a) => !a.startsWith('-'));
+  const [first, second] = words;
+  if (first === 'run' || first === 'run-script') return second;
+  if (tool === 'npm') return first !== undefined && NPM_LIFECYCLE.has(first) ? first : undefined;
+  return tool === 'npx' ? undefined : first;
+}
 
 /** Drops a leading init (`tini --`, `dumb-init`) that forwards signals but cannot fix what runs below it. */
 function withoutInit(argv: readonly string[]): readonly string[] {
@@ -36,8 +53,10 @@ export function analyzeArgv(raw: readonly string[]): SignalProblem | undefined {
   const first = argv[0];
   if (first === undefined) return undefined;
   const name = baseName(first);
-  if (PACKAGE_MANAGERS.has(name))
-    return { kind: 'package-manager', tool: name, command: argv.join(' ') };
+  if (PACKAGE_MANAGERS.has(name)) {
+    const script = scriptName(name, argv.slice(1));
+    return { kind: 'package-manager', tool: name, command: argv.join(' '), script };
+  }
   if (!SHELLS.has(name)) return undefined;
   const args = name === 'busybox' ? argv.slice(2) : argv.slice(1);
   const shell = name === 'busybox' ? `busybox ${argv[1] ?? ''}`.trim() : name;

@@ -1,5 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import type { Readable } from 'node:stream';
 import { CliError } from '../errors.js';
 import type { Source } from './types.js';
@@ -82,14 +82,28 @@ export async function readSources(
     for (const file of files) {
       const shown = relative(options.cwd, file) || file;
       const text = await readFile(file, 'utf8');
-      sources.push({
-        file: shown,
-        text,
-        type: typeOf(file) ?? (looksLikeDockerfile(text) ? 'dockerfile' : 'yaml'),
-      });
+      const type = typeOf(file) ?? (looksLikeDockerfile(text) ? 'dockerfile' : 'yaml');
+      const scripts = type === 'dockerfile' ? await packageScripts(dirname(file)) : undefined;
+      sources.push({ file: shown, text, type, ...(scripts ? { scripts } : {}) });
     }
   }
   return sources;
+}
+
+/** The `scripts` of `dir/package.json`, so Dockerfile findings can name what `npm start` runs. */
+async function packageScripts(dir: string): Promise<Record<string, string> | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as {
+      scripts?: unknown;
+    };
+    if (typeof parsed.scripts !== 'object' || parsed.scripts === null) return undefined;
+    const entries = Object.entries(parsed.scripts).filter(
+      (e): e is [string, string] => typeof e[1] === 'string',
+    );
+    return Object.fromEntries(entries);
+  } catch {
+    return undefined; // no package.json, or not JSON: the finding stays generic
+  }
 }
 
 function looksLikeDockerfile(text: string): boolean {

@@ -54,6 +54,8 @@ export interface Source {
   readonly file: string;
   readonly text: string;
   readonly type: 'yaml' | 'dockerfile';
+  /** For a Dockerfile read from disk: the `scripts` of the package.json beside it, if any. */
+  readonly scripts?: Readonly<Record<string, string>>;
 }
 
 /** The YAML syntax of an object: its node, and where its document starts in the source. */

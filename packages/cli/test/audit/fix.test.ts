@@ -171,6 +171,33 @@ test('CRLF files keep their line endings', () => {
   assert.deepEqual(audit([source(after)], defaults).findings, []);
 });
 
+test('dockerfile-npm-start names the script from package.json and runs node directly when it can', () => {
+  const scripts = { start: 'node dist/server.js --port 3000', web: 'next start' };
+  const npm: Source = {
+    file: 'Dockerfile',
+    text: 'FROM node:22\nCMD ["npm", "start"]\n',
+    type: 'dockerfile',
+    scripts,
+  };
+  const [finding] = audit([npm], defaults).findings;
+  assert.match(
+    finding?.fix ?? '',
+    /CMD \["node", "dist\/server\.js", "--port", "3000"\] \(package\.json: "node dist\/server\.js --port 3000"\)/,
+  );
+  assert.equal(
+    fixSources([npm], defaults).changed.get('Dockerfile')?.after,
+    'FROM node:22\nCMD ["node", "dist/server.js", "--port", "3000"]\n',
+  );
+  // `next start` needs node_modules/.bin on PATH, which npm provides: advice only, no edit.
+  const next: Source = { ...npm, text: 'FROM node:22\nCMD ["npm", "run", "web"]\n' };
+  const [advice] = audit([next], defaults).findings;
+  assert.match(advice?.fix ?? '', /CMD \["next", "start"\]/);
+  assert.equal(advice?.edits, undefined);
+  // ENTRYPOINT ["npm"] + CMD ["start"]: replacing one of them alone would break the other.
+  const split: Source = { ...npm, text: 'FROM node:22\nENTRYPOINT ["npm"]\nCMD ["start"]\n' };
+  assert.equal(audit([split], defaults).findings[0]?.edits, undefined);
+});
+
 test('Dockerfile shell form is rewritten to the exec form when every word is plain', () => {
   const docker: Source = {
     file: 'Dockerfile',

@@ -31,6 +31,19 @@ for (const [argv, expected] of cases) {
   });
 }
 
+test('the package.json script a package manager runs is named', () => {
+  const script = (argv: string[]) => {
+    const p = analyzeArgv(argv);
+    return p?.kind === 'package-manager' ? p.script : 'not a package manager';
+  };
+  assert.equal(script(['npm', 'start']), 'start');
+  assert.equal(script(['npm', 'run', 'serve', '--', '--port', '80']), 'serve');
+  assert.equal(script(['npm', 'ci']), undefined);
+  assert.equal(script(['yarn', 'web']), 'web');
+  assert.equal(script(['pnpm', '--silent', 'run', 'web']), 'web');
+  assert.equal(script(['npx', 'serve']), undefined);
+});
+
 test('the exec target is the last plain command, or absent when prefixing exec is unsafe', () => {
   const plain = analyzeArgv(['sh', '-c', 'cd /app; node server.js --port "$PORT"']);
   assert.equal(

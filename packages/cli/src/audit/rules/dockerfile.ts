@@ -80,6 +80,21 @@ export const dockerfileShellForm: DockerfileRule = {
   },
 };
 
+/**
+ * What to run instead of the package manager: the script's own command from package.json, with an
+ * edit when it is a plain `node …` command in the instruction that alone starts the container.
+ */
+function directCommand(dockerfile: Dockerfile, ins: Instruction, script: string | undefined) {
+  const command = script === undefined ? undefined : dockerfile.source.scripts?.[script];
+  if (command === undefined || !PLAIN_WORDS.test(command)) return undefined;
+  const words = command.trim().split(/\s+/);
+  const json = `${ins.keyword} [${words.map((w) => JSON.stringify(w)).join(', ')}]`;
+  const alone = last(dockerfile, ins.keyword === 'CMD' ? 'ENTRYPOINT' : 'CMD') === undefined;
+  const edit =
+    words[0] === 'node' && alone ? { start: ins.start, end: ins.end, text: json } : undefined;
+  return { json, command, edit };
+}
+
 export const dockerfileNpmStart: DockerfileRule = {
   id: 'dockerfile-npm-start',
   severity: 'error',
@@ -89,8 +104,20 @@ export const dockerfileNpmStart: DockerfileRule = {
     const run = runArgv(dockerfile);
     const problem = run ? analyzeArgv(run.argv) : undefined;
     if (!run || problem?.kind !== 'package-manager') return [];
+    const direct = directCommand(dockerfile, run.ins, problem.script);
+    const fix = direct
+      ? `run what the "${problem.script}" script runs, directly: ${direct.json} (package.json: "${direct.command}")`
+      : signalAdvice(problem);
     return [
-      dockerFinding(this, dockerfile, run.ins, signalMessage(problem), signalAdvice(problem)),
+      dockerFinding(
+        this,
+        dockerfile,
+        run.ins,
+        signalMessage(problem),
+        fix,
+        undefined,
+        direct?.edit,
+      ),
     ];
   },
 };
