@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { assertDocumentedDefaults } from '../../../../test/support/docs.ts';
 import command from '../../src/audit/command.ts';
 import { RULE_IDS } from '../../src/audit/rules/index.ts';
@@ -199,4 +202,27 @@ test('directories are searched recursively for manifests and Dockerfiles', async
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the real binary reads a piped stream: helm template … | lameduck audit -', async () => {
+  const bin = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+  const child = spawn(process.execPath, [bin, 'audit', '--format', 'sarif', '-'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  // Write in pieces, as a producer process would.
+  const stream = app(withoutPreStop);
+  child.stdin.write(stream.slice(0, 100));
+  setTimeout(() => child.stdin.end(stream.slice(100)), 50);
+  const [code] = (await once(child, 'exit')) as [number];
+  assert.equal(code, 1);
+  const log = JSON.parse(stdout);
+  assert.deepEqual(
+    log.runs[0].results.map((r: { ruleId: string }) => r.ruleId),
+    ['prestop-missing'],
+  );
+  assert.equal(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri, 'stdin');
 });

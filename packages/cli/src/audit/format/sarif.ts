@@ -40,6 +40,8 @@ export function formatSarif({ result, toolVersion }: Report): string {
             })),
           },
         },
+        // Columns count UTF-16 code units, as JavaScript strings do.
+        columnKind: 'utf16CodeUnits',
         originalUriBaseIds: {
           '%SRCROOT%': { description: { text: 'The directory lameduck audit ran in.' } },
         },
