@@ -71,14 +71,17 @@ export function replaceEntry(object: K8sObject, path: Path, lines: Lines): Edit 
 
 /**
  * Appends `key: …` lines at the end of the block mapping at `path`, indented like its other keys.
- * Undefined when the mapping is missing, empty, or written in flow style (`{…}`): those are reported,
- * not rewritten.
+ * Undefined when the mapping is missing, empty, written in flow style (`{…}`), or already has the key:
+ * those are reported, not rewritten.
  */
 export function appendToMap(object: K8sObject, path: Path, lines: Lines): Edit | undefined {
   const found = exactNode(object, path);
   if (found?.node.kind !== 'map' || found.node.flow || found.node.entries.length === 0)
     return undefined;
   const { node, base } = found;
+  // Never write a key twice (the value may look absent only because it is empty or malformed).
+  const key = /^([\w.-]+):/.exec(lines[0] ?? '')?.[1];
+  if (key === undefined || node.entries.some((e) => e.key === key)) return undefined;
   const text = object.source.text;
   const keyStart = base + node.start;
   const indent = keyStart - (text.lastIndexOf('\n', keyStart - 1) + 1);

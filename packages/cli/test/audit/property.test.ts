@@ -52,7 +52,15 @@ const SIGNIFICANT = [
   'x',
   '0',
 ];
-const BASE = `${app(GOOD_CONTAINER)}---\napiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Namespace\n    metadata: {name: default}\n`;
+// A clean app, a List, and an app with fixable mistakes (no preStop, `sh -c` without exec, a short
+// grace period), so that mutations exercise the fixes too.
+const DIRTY = app(
+  GOOD_CONTAINER.replace(/lifecycle:[\s\S]*$/, '')
+    .replace('command: ["node", "server.js"]', 'command: ["/bin/sh", "-c", "node server.js"]')
+    .trimEnd(),
+  { pod: 'terminationGracePeriodSeconds: 5' },
+).replace(/\bweb\b/g, 'api');
+const BASE = `${app(GOOD_CONTAINER)}---\napiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Namespace\n    metadata: {name: default}\n---\n${DIRTY}`;
 
 function mutate(text: string, rng: ReturnType<typeof random>): string {
   let out = text;
@@ -72,7 +80,8 @@ function assertSane(text: string, seed: number): void {
   let result: ReturnType<typeof audit>;
   try {
     result = audit([yamlSource(text, 'fuzz.yaml')], defaults);
-    fixSources([yamlSource(text, 'fuzz.yaml')], defaults);
+    const { refused } = fixSources([yamlSource(text, 'fuzz.yaml')], defaults);
+    assert.deepEqual(refused, [], `seed ${seed}: a fix would have broken the YAML of:\n${text}`);
   } catch (error) {
     assert.fail(`seed ${seed}: the auditor threw ${String(error)} on:\n${text}`);
   }
