@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { defineCommand } from '../args/spec.js';
 import { CliError } from '../errors.js';
 import { type Io, useColor } from '../io.js';
@@ -127,7 +127,7 @@ async function applyFixes(
   for (const [file, { before, after }] of changed) {
     if (dryRun) io.stdout.write(unifiedDiff(file === '-' ? 'stdin' : file, before, after));
     else if (file === '-') io.stdout.write(after);
-    else await writeFixed(join(io.cwd, file), file, after);
+    else await writeFixed(resolve(io.cwd, file), file, after);
   }
   io.stderr.write(
     `lameduck audit: ${dryRun ? 'would fix' : 'fixed'} ${fixed} finding(s) in ${changed.size} file(s)\n`,

@@ -43,6 +43,8 @@ export function fixSources(sources: readonly Source[], config: AuditConfig): Fix
   let current = [...sources];
   let fixed = 0;
   const refused = new Set<string>();
+  // The yaml parser is the slow part of fixing: count each text's errors once.
+  const errorCounts = new Map<string, number>();
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const { findings } = audit(current, config);
     const byFile = new Map<string, Finding[]>();
@@ -68,7 +70,10 @@ export function fixSources(sources: readonly Source[], config: AuditConfig): Fix
       }
       if (edits.length === 0 || refused.has(source.file)) return source;
       const next = { ...source, text: applyEdits(source.text, edits) };
-      if (yamlErrors(next) > yamlErrors(source)) {
+      const errorsBefore = errorCounts.get(source.text) ?? yamlErrors(source);
+      const errorsAfter = yamlErrors(next);
+      errorCounts.set(next.text, errorsAfter);
+      if (errorsAfter > errorsBefore) {
         refused.add(source.file);
         return source;
       }

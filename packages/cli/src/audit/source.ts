@@ -1,5 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { CliError } from '../errors.js';
 import type { Source } from './types.js';
@@ -60,7 +60,7 @@ export async function readSources(
       sources.push({ file: '-', text, type: looksLikeDockerfile(text) ? 'dockerfile' : 'yaml' });
       continue;
     }
-    const full = join(options.cwd, path);
+    const full = resolve(options.cwd, path);
     const info = await stat(full).catch((error: NodeJS.ErrnoException) => {
       throw new CliError(
         'E_INPUT',

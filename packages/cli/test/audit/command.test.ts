@@ -177,6 +177,19 @@ test('--fix rewrites files atomically and the result audits clean; --dry-run wri
   }
 });
 
+test('absolute paths are read and fixed where they are, whatever the working directory', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lameduck-audit-'));
+  try {
+    const file = join(dir, 'web.yaml');
+    writeFileSync(file, app(withoutPreStop));
+    const run = await runCli(['audit', '--fix', file], { cwd: tmpdir() });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(readFileSync(file, 'utf8'), /preStop:/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('--fix on stdin prints the fixed stream and reports on stderr', async () => {
   const run = await runCli(['audit', '--fix', '-'], { stdin: app(withoutPreStop) });
   assert.equal(run.code, 0, run.stderr);
