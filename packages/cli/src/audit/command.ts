@@ -83,7 +83,14 @@ export default defineCommand({
       disabled: new Set(options.disable),
     };
     const fixing = options.fix || options.dryRun;
-    let sources: Source[] = await readSources(positionals, { cwd: io.cwd, stdin: io.stdin });
+    const read = await readSources(positionals, { cwd: io.cwd, stdin: io.stdin });
+    if (read.skipped.length) {
+      const first = read.skipped[0]?.file ?? '';
+      io.stderr.write(
+        `lameduck audit: skipped ${read.skipped.length} Helm/Go template file(s) such as ${first}; render them first: helm template <release> <chart> | lameduck audit -\n`,
+      );
+    }
+    let sources: Source[] = read.sources;
     if (fixing) sources = await applyFixes(sources, config, io, options.dryRun);
     const result = audit(sources, config);
     // The fixed stream (stdin) or the diff (--dry-run) owns stdout; the report then goes to stderr.

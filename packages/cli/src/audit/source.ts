@@ -7,10 +7,14 @@ import type { Source } from './types.js';
 const MANIFEST = /\.(ya?ml|json)$/i;
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'vendor']);
 
-/** `Dockerfile`, `Containerfile`, `api.Dockerfile`, `Dockerfile.prod`. */
+const NOT_A_DOCKERFILE =
+  /\.(ts|tsx|js|mjs|cjs|go|py|rb|rs|java|md|txt|json|ya?ml|sh|bak|orig|swp|dockerignore)$/i;
+
+/** `Dockerfile`, `Containerfile`, `Dockerfile.prod`, `api.Dockerfile` — not `dockerfile.ts` or `Dockerfile.md`. */
 export function isDockerfileName(name: string): boolean {
+  if (NOT_A_DOCKERFILE.test(name)) return false;
   return (
-    /^(Dockerfile|Containerfile)(\.[\w.-]+)?$/i.test(name) ||
+    /^(Dockerfile|Containerfile|dockerfile)(\.[\w.-]+)?$/.test(name) ||
     /\.(dockerfile|containerfile)$/i.test(name)
   );
 }
@@ -49,11 +53,30 @@ export interface ReadSourcesOptions {
  * searched recursively for manifests and Dockerfiles, files are read as given. A path that does not
  * exist, or a directory without anything to audit, is an input error (exit 2).
  */
+export interface ReadSources {
+  readonly sources: Source[];
+  /** Files found in directories that were left out, and why (Helm templates must be rendered first). */
+  readonly skipped: readonly { file: string; reason: 'template' }[];
+}
+
+/**
+ * Whether a file found by walking a directory is worth auditing. Files named on the command line are
+ * always audited; in a directory, YAML and JSON that never mention `apiVersion` and `kind` (CI
+ * workflows, tsconfig.json, values.yaml) are not Kubernetes manifests, and Go templates (`{{ }}`,
+ * Helm's templates/) cannot be parsed before they are rendered.
+ */
+function kindOfFound(type: Source['type'], text: string): 'audit' | 'ignore' | 'template' {
+  if (type === 'dockerfile') return 'audit';
+  if (!/\bapiVersion\b/.test(text) || !/\bkind\b/.test(text)) return 'ignore';
+  return text.includes('{{') ? 'template' : 'audit';
+}
+
 export async function readSources(
   paths: readonly string[],
   options: ReadSourcesOptions,
-): Promise<Source[]> {
+): Promise<ReadSources> {
   const sources: Source[] = [];
+  const skipped: { file: string; reason: 'template' }[] = [];
   for (const path of paths) {
     if (path === '-') {
       const text = await readAll(options.stdin);
@@ -68,8 +91,9 @@ export async function readSources(
         2,
       );
     });
+    const walked = info.isDirectory();
     const files: string[] = [];
-    if (info.isDirectory()) {
+    if (walked) {
       await walk(full, files);
       if (files.length === 0) {
         throw new CliError(
@@ -83,11 +107,14 @@ export async function readSources(
       const shown = relative(options.cwd, file) || file;
       const text = await readFile(file, 'utf8');
       const type = typeOf(file) ?? (looksLikeDockerfile(text) ? 'dockerfile' : 'yaml');
+      const verdict = walked ? kindOfFound(type, text) : 'audit';
+      if (verdict === 'template') skipped.push({ file: shown, reason: 'template' });
+      if (verdict !== 'audit') continue;
       const scripts = type === 'dockerfile' ? await packageScripts(dirname(file)) : undefined;
       sources.push({ file: shown, text, type, ...(scripts ? { scripts } : {}) });
     }
   }
-  return sources;
+  return { sources, skipped };
 }
 
 /** The `scripts` of `dir/package.json`, so Dockerfile findings can name what `npm start` runs. */

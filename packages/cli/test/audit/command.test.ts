@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -185,6 +185,39 @@ test('absolute paths are read and fixed where they are, whatever the working dir
     const run = await runCli(['audit', '--fix', file], { cwd: tmpdir() });
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.match(readFileSync(file, 'utf8'), /preStop:/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('in directories, Helm templates are skipped with a hint and non-manifests are ignored', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lameduck-audit-'));
+  try {
+    mkdirSync(join(dir, 'chart', 'templates'), { recursive: true });
+    writeFileSync(
+      join(dir, 'chart', 'templates', 'deployment.yaml'),
+      '{{- if .Values.enabled }}\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n{{- end }}\n',
+    );
+    writeFileSync(
+      join(dir, 'chart', 'values.yaml'),
+      'replicaCount: 1\nimage: {repository: nginx}\n',
+    );
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      '{\n  // comments are fine here\n  "compilerOptions": {}\n}\n',
+    );
+    writeFileSync(join(dir, 'dockerfile.ts'), 'export const notADockerfile = true;\n');
+    writeFileSync(join(dir, 'web.yaml'), app(GOOD_CONTAINER));
+    const run = await runCli(['audit', '.'], { cwd: dir });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /No problems in 2 objects/);
+    assert.match(
+      run.stderr,
+      /skipped 1 Helm\/Go template file\(s\) such as chart\/templates\/deployment\.yaml; render them first: helm template/,
+    );
+    // Named explicitly, a template is audited, and its parse error reported.
+    const explicit = await runCli(['audit', 'chart/templates/deployment.yaml'], { cwd: dir });
+    assert.equal(explicit.code, 2);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
