@@ -49,7 +49,10 @@ export default defineCommand({
       kind: 'boolean',
       description: 'Rewrite files in place with the safe fixes (stdin: print the fixed stream)',
     },
-    dryRun: { kind: 'boolean', description: 'With --fix: print the diff instead of writing' },
+    dryRun: {
+      kind: 'boolean',
+      description: 'Print the diff of the safe fixes instead of writing them (implies --fix)',
+    },
     kubeVersion: {
       kind: 'string',
       description: 'Cluster version fixes target (>= 1.30 uses the native preStop sleep)',
@@ -93,6 +96,14 @@ export default defineCommand({
     let sources: Source[] = read.sources;
     if (fixing) sources = await applyFixes(sources, config, io, options.dryRun);
     const result = audit(sources, config);
+    if (result.objects === 0 && result.errors.length === 0) {
+      // An empty `helm template` stream is a failed render, not a clean chart.
+      throw new CliError(
+        'E_INPUT',
+        `lameduck audit: no Kubernetes objects or Dockerfiles in ${positionals.join(' ')}`,
+        2,
+      );
+    }
     // The fixed stream (stdin) or the diff (--dry-run) owns stdout; the report then goes to stderr.
     const out =
       fixing && (options.dryRun || sources.some((s) => s.file === '-')) ? io.stderr : io.stdout;

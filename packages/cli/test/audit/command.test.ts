@@ -60,6 +60,9 @@ test('usage errors exit 2 and name the flag, what it expects and what it got', a
   const missing = await runCli(['audit', 'does-not-exist.yaml']);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /cannot read does-not-exist\.yaml: ENOENT/);
+  const empty = await runCli(['audit', '-'], { stdin: '# helm template failed\n' });
+  assert.equal(empty.code, 2);
+  assert.match(empty.stderr, /no Kubernetes objects or Dockerfiles in -/);
   const none = await runCli(['audit']);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /missing argument <paths>/);
