@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { audit } from '../../src/audit/audit.ts';
 import { RULE_IDS } from '../../src/audit/rules/index.ts';
-import { app, findingsOf, GOOD_CONTAINER } from './helpers.ts';
+import { app, defaults, findingsOf, GOOD_CONTAINER } from './helpers.ts';
 
 const swap = (from: string, to: string) => GOOD_CONTAINER.replace(from, to);
 const withoutPreStop = GOOD_CONTAINER.replace(/lifecycle:[\s\S]*$/, '').trimEnd();
@@ -211,10 +212,55 @@ for (const [i, c] of cases.entries()) {
   });
 }
 
-test('every manifest rule has a table case', () => {
-  const covered = new Set(cases.map((c) => c.rule));
-  for (const id of RULE_IDS.filter((r) => !r.startsWith('dockerfile-')))
-    assert.ok(covered.has(id), id);
+const dockerCases: Case[] = [
+  {
+    rule: 'dockerfile-shell-form',
+    bad: 'FROM node:22\nCMD node server.js\n',
+    good: 'FROM node:22\nCMD ["node", "server.js"]\n',
+  },
+  {
+    rule: 'dockerfile-shell-form',
+    bad: "FROM node:22\nENTRYPOINT ['node', 'server.js']\n",
+    good: 'FROM node:22\nENTRYPOINT exec node server.js\n',
+  },
+  {
+    rule: 'dockerfile-shell-form',
+    bad: 'FROM node:22 AS build\nCMD ["x"]\nFROM node:22-slim\nCMD node \\\n  server.js\n',
+    good: 'FROM node:22 AS build\nCMD npm run build\nFROM node:22-slim\nCMD ["node", "server.js"]\n',
+  },
+  {
+    rule: 'dockerfile-npm-start',
+    bad: 'FROM node:22\nCMD ["npm", "start"]\n',
+    good: 'FROM node:22\nCMD ["node", "dist/main.js"]\n',
+  },
+  {
+    rule: 'dockerfile-npm-start',
+    bad: 'FROM node:22\nENTRYPOINT ["tini", "--"]\nCMD ["yarn", "start"]\n',
+    good: 'FROM node:22\nENTRYPOINT ["tini", "--"]\nCMD ["node", "server.js"]\n',
+  },
+  {
+    rule: 'dockerfile-npm-start',
+    bad: 'FROM node:22\nENTRYPOINT ["pnpm"]\nCMD ["run", "serve"]\n',
+    good: 'FROM node:22\n# lameduck.dev/ignore: dockerfile-npm-start\nENTRYPOINT ["pnpm"]\nCMD ["run", "serve"]\n',
+  },
+];
+
+for (const [i, c] of dockerCases.entries()) {
+  test(`${c.rule} #${i}: fires on the failing Dockerfile, not on the passing one`, () => {
+    const run = (text: string) =>
+      audit([{ file: 'Dockerfile', text, type: 'dockerfile' }], defaults).findings;
+    const bad = run(c.bad).filter((f) => f.rule === c.rule);
+    assert.ok(bad.length > 0, `${c.rule} did not fire on:\n${c.bad}`);
+    assert.deepEqual(
+      run(c.good).map((f) => `${f.rule}: ${f.message}`),
+      [],
+    );
+  });
+}
+
+test('every rule has a table case', () => {
+  const covered = new Set([...cases, ...dockerCases].map((c) => c.rule));
+  for (const id of RULE_IDS) assert.ok(covered.has(id), id);
 });
 
 test('lameduck.dev/ignore suppresses the named rules on that object only', () => {
