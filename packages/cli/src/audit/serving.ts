@@ -26,7 +26,19 @@ function portsOf(container: Container): { numbers: Set<number>; names: Set<strin
  * Service lives elsewhere), containers that declare ports are assumed to serve. A workload that the
  * input's Services do not select serves nothing.
  */
-export function servingContainers(topology: Topology, workload: Workload): Serving[] {
+export function servingContainers(topology: Topology, workload: Workload): readonly Serving[] {
+  let found = cache.get(workload);
+  if (!found) {
+    found = findServing(topology, workload);
+    cache.set(workload, found);
+  }
+  return found;
+}
+
+/** Workloads belong to one topology, so the answer can be kept with them. */
+const cache = new WeakMap<Workload, readonly Serving[]>();
+
+function findServing(topology: Topology, workload: Workload): Serving[] {
   const exposure = topology.exposure(workload);
   const withPorts = workload.containers.filter((c) => asArray(c.spec.ports).length > 0);
   if (exposure.services.length === 0) {
