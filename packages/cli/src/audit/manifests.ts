@@ -1,8 +1,9 @@
 import { constructFromEvents, EVENT_ID, type Event, parseEvents } from 'js-yaml';
-import { type Document, parseDocument, visit } from 'yaml';
-import { type Chunk, LineIndex, splitDocuments } from './line-index.js';
+import { parseDocument } from 'yaml';
+import { LineIndex, splitDocuments } from './line-index.js';
+import { exactError, YAML_OPTIONS } from './parse-error.js';
 import { buildTree, child, type SyntaxNode } from './syntax-tree.js';
-import type { InputError, K8sObject, Position, Source, Syntax } from './types.js';
+import type { InputError, K8sObject, Source, Syntax } from './types.js';
 
 export interface ParsedManifests {
   readonly objects: K8sObject[];
@@ -11,8 +12,6 @@ export interface ParsedManifests {
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const YAML_OPTIONS = { uniqueKeys: false, prettyErrors: false } as const;
 
 /**
  * Parses a YAML (or JSON) stream. Every document, and every item of a `kind: List`, becomes one
@@ -103,27 +102,6 @@ function lazyTree(text: string, events: () => Event[] | undefined): () => Syntax
   };
 }
 
-/** The first error the `yaml` parser finds in a document, located in the whole stream. */
-function exactError(source: Source, chunk: Chunk, lines: LineIndex): InputError | undefined {
-  const doc = parseDocument(chunk.text, YAML_OPTIONS);
-  const at = (offset: number): Position => lines.position(chunk.start + offset);
-  const [error] = doc.errors;
-  if (error)
-    return { file: source.file, position: at(error.pos[0]), message: firstLine(error.message) };
-  try {
-    doc.toJS({ maxAliasCount: 1000 });
-    return undefined;
-  } catch (thrown) {
-    // An alias before its anchor, or an alias bomb.
-    const offset = badAliasOffset(doc) ?? doc.contents?.range?.[0] ?? 0;
-    return {
-      file: source.file,
-      position: at(offset),
-      message: firstLine(thrown instanceof Error ? thrown.message : String(thrown)),
-    };
-  }
-}
-
 const EMPTY: SyntaxNode = { kind: 'map', start: 0, end: 0, flow: true, entries: [] };
 
 function collect(
@@ -159,49 +137,4 @@ function collect(
       return cached;
     },
   });
-}
-
-/** Where the first alias that does not resolve to an anchor is. */
-function badAliasOffset(doc: Document): number | undefined {
-  let offset: number | undefined;
-  visit(doc, {
-    Alias(_key, alias) {
-      if (alias.resolve(doc) === undefined) {
-        offset = alias.range?.[0];
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  return offset;
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
-}
-
-/** Follows `path` as far as it exists: the deepest node, the key it was reached by, and how far it got. */
-export function walk(
-  root: SyntaxNode,
-  path: readonly (string | number)[],
-): { node: SyntaxNode; keyNode: SyntaxNode | undefined; depth: number } {
-  let node = root;
-  let keyNode: SyntaxNode | undefined;
-  let depth = 0;
-  for (const key of path) {
-    const next = child(node, key);
-    if (!next) break;
-    node = next.node;
-    keyNode = next.keyNode;
-    depth++;
-  }
-  return { node, keyNode, depth };
-}
-
-/** Where `path` (or the deepest part of it that exists) starts: the key of a mapping entry, else the node. */
-export function locate(object: K8sObject, path: readonly (string | number)[]): Position {
-  const { node: root, base, lines } = object.syntax();
-  const { node, keyNode } = walk(root, path);
-  const offset = keyNode && keyNode.start >= 0 ? keyNode.start : node.start;
-  return lines.position(base + Math.max(0, offset));
 }

@@ -83,38 +83,53 @@ export async function readSources(
       sources.push({ file: '-', text, type: looksLikeDockerfile(text) ? 'dockerfile' : 'yaml' });
       continue;
     }
-    const full = resolve(options.cwd, path);
-    const info = await stat(full).catch((error: NodeJS.ErrnoException) => {
-      throw new CliError(
-        'E_INPUT',
-        `lameduck audit: cannot read ${path}: ${error.code ?? error.message}`,
-        2,
-      );
-    });
-    const walked = info.isDirectory();
-    const files: string[] = [];
-    if (walked) {
-      await walk(full, files);
-      if (files.length === 0) {
-        throw new CliError(
-          'E_INPUT',
-          `lameduck audit: ${path} holds no .yaml, .yml, .json or Dockerfile`,
-          2,
-        );
-      }
-    } else files.push(full);
+    const { files, walked } = await filesOf(path, options.cwd);
     for (const file of files) {
-      const shown = relative(options.cwd, file) || file;
-      const text = await readFile(file, 'utf8');
-      const type = typeOf(file) ?? (looksLikeDockerfile(text) ? 'dockerfile' : 'yaml');
-      const verdict = walked ? kindOfFound(type, text) : 'audit';
-      if (verdict === 'template') skipped.push({ file: shown, reason: 'template' });
-      if (verdict !== 'audit') continue;
-      const scripts = type === 'dockerfile' ? await packageScripts(dirname(file)) : undefined;
-      sources.push({ file: shown, text, type, ...(scripts ? { scripts } : {}) });
+      const found = await readFound(file, walked, options.cwd);
+      if (found.kind === 'template') skipped.push({ file: found.file, reason: 'template' });
+      else if (found.kind === 'source') sources.push(found.source);
     }
   }
   return { sources, skipped };
+}
+
+type Found =
+  | { readonly kind: 'source'; readonly source: Source }
+  | { readonly kind: 'template'; readonly file: string }
+  | { readonly kind: 'ignore' };
+
+async function readFound(file: string, walked: boolean, cwd: string): Promise<Found> {
+  const shown = relative(cwd, file) || file;
+  const text = await readFile(file, 'utf8');
+  const type = typeOf(file) ?? (looksLikeDockerfile(text) ? 'dockerfile' : 'yaml');
+  const verdict = walked ? kindOfFound(type, text) : 'audit';
+  if (verdict === 'template') return { kind: 'template', file: shown };
+  if (verdict === 'ignore') return { kind: 'ignore' };
+  const scripts = type === 'dockerfile' ? await packageScripts(dirname(file)) : undefined;
+  return { kind: 'source', source: { file: shown, text, type, ...(scripts ? { scripts } : {}) } };
+}
+
+/** The file itself, or the candidate files of a directory (an error when there are none). */
+async function filesOf(path: string, cwd: string): Promise<{ files: string[]; walked: boolean }> {
+  const full = resolve(cwd, path);
+  const info = await stat(full).catch((error: NodeJS.ErrnoException) => {
+    throw new CliError(
+      'E_INPUT',
+      `lameduck audit: cannot read ${path}: ${error.code ?? error.message}`,
+      2,
+    );
+  });
+  if (!info.isDirectory()) return { files: [full], walked: false };
+  const files: string[] = [];
+  await walk(full, files);
+  if (files.length === 0) {
+    throw new CliError(
+      'E_INPUT',
+      `lameduck audit: ${path} holds no .yaml, .yml, .json or Dockerfile`,
+      2,
+    );
+  }
+  return { files, walked: true };
 }
 
 /** The `scripts` of `dir/package.json`, so Dockerfile findings can name what `npm start` runs. */

@@ -1,6 +1,6 @@
 // Text edits on the original YAML, so that `--fix` changes only what it fixes: every byte outside an
 // edit (comments, key order, quoting, indentation) stays as it was.
-import { walk } from './manifests.js';
+import { walk } from './locate.js';
 import type { SyntaxNode } from './syntax-tree.js';
 import type { Edit, K8sObject } from './types.js';
 import type { Path } from './workload.js';

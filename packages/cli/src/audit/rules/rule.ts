@@ -1,4 +1,4 @@
-import { locate } from '../manifests.js';
+import { locate } from '../locate.js';
 import type { Topology } from '../topology.js';
 import type { Edit, Finding, K8sObject, Severity, Subject } from '../types.js';
 import { namespaceOf, type Path } from '../workload.js';
