@@ -164,6 +164,17 @@ test('flow-style containers and JSON are reported, never rewritten', () => {
   assert.equal(fixSources([source(flow)], defaults).changed.size, 0);
 });
 
+test('a script in args (command: [sh, -c]) gets its exec in args', () => {
+  const text = ORIGINAL.replace(
+    '          command:\n            - /bin/sh\n            - -c\n            - |\n              echo "starting api"\n              node dist/server.js\n',
+    "          command: [/bin/sh, -c]\n          args: ['cd /app; node dist/server.js']\n",
+  );
+  assert.ok(text !== ORIGINAL);
+  const after = fixSources([source(text)], defaults).changed.get('api.yaml')?.after ?? '';
+  assert.match(after, /args: \['cd \/app; exec node dist\/server\.js'\]/);
+  assert.deepEqual(audit([source(after)], defaults).findings, []);
+});
+
 test('CRLF files keep their line endings', () => {
   const crlf = ORIGINAL.replace(/\n/g, '\r\n');
   const after = fixSources([source(crlf)], defaults).changed.get('api.yaml')?.after ?? '';
