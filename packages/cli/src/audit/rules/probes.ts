@@ -1,4 +1,4 @@
-import { asRecord, isRecord } from '../workload.js';
+import { asRecord, type Container, isRecord } from '../workload.js';
 import { containerRule, servingRule } from './container-rule.js';
 
 const PROBE_DEFAULTS = {
@@ -25,6 +25,13 @@ function canonical(value: unknown): string {
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
   }
   return JSON.stringify(value);
+}
+
+/** The liveness and readiness probes of a container, when it has both. */
+function probePair(container: Container): { live: Probe; ready: Probe } | undefined {
+  const live = normalize(container.spec.livenessProbe);
+  const ready = normalize(container.spec.readinessProbe);
+  return live && ready ? { live, ready } : undefined;
 }
 
 /** Seconds of consecutive failures before the probe acts. */
@@ -55,9 +62,9 @@ export const probesIdentical = containerRule(
     why: 'When liveness equals readiness, an overloaded or draining pod that should only leave the load balancer is restarted instead, dropping its in-flight requests.',
   },
   (_workload, container) => {
-    const live = normalize(container.spec.livenessProbe);
-    const ready = normalize(container.spec.readinessProbe);
-    if (!live || !ready || canonical(live) !== canonical(ready)) return undefined;
+    const pair = probePair(container);
+    if (!pair || canonical(pair.live) !== canonical(pair.ready)) return undefined;
+    const { live } = pair;
     return {
       path: [...container.path, 'livenessProbe'],
       message: `container "${container.name}": livenessProbe equals readinessProbe in every field`,
@@ -74,9 +81,9 @@ export const livenessStricter = containerRule(
     why: 'A liveness probe that fails faster than readiness restarts the container before it is taken out of rotation, so a slow pod is killed with requests in flight.',
   },
   (_workload, container) => {
-    const live = normalize(container.spec.livenessProbe);
-    const ready = normalize(container.spec.readinessProbe);
-    if (!live || !ready || window(live) >= window(ready)) return undefined;
+    const pair = probePair(container);
+    if (!pair || window(pair.live) >= window(pair.ready)) return undefined;
+    const { live, ready } = pair;
     return {
       path: [...container.path, 'livenessProbe'],
       message: `container "${container.name}": liveness acts after ${window(live)}s of failures (periodSeconds × failureThreshold), readiness only after ${window(ready)}s`,
