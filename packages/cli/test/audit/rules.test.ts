@@ -20,6 +20,54 @@ const SERVICE_NLB_IP = `metadata:
     service.beta.kubernetes.io/aws-load-balancer-type: external
     service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: ip`;
 
+/** An ingress-nginx controller as its chart renders it, with a ConfigMap setting worker-shutdown-timeout. */
+const NGINX = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ingress-nginx-controller
+  namespace: ingress-nginx
+data:
+  worker-shutdown-timeout: 60s
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: ingress-nginx-controller
+  namespace: ingress-nginx
+spec:
+  type: LoadBalancer
+  selector: {app.kubernetes.io/name: ingress-nginx}
+  ports: [{name: http, port: 80, targetPort: http}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ingress-nginx-controller
+  namespace: ingress-nginx
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app.kubernetes.io/name: ingress-nginx}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: ingress-nginx}
+    spec:
+      terminationGracePeriodSeconds: GRACE
+      containers:
+        - name: controller
+          image: registry.k8s.io/ingress-nginx/controller:v1.11.2
+          args:
+            - /nginx-ingress-controller
+            - --configmap=$(POD_NAMESPACE)/ingress-nginx-controller
+          lifecycle:
+            preStop:
+              exec:
+                command: [/wait-shutdown]
+          ports: [{name: http, containerPort: 80}]
+          readinessProbe:
+            httpGet: {path: /healthz, port: 10254}
+`;
+
 const cases: Case[] = [
   {
     rule: 'readiness-missing',
@@ -37,6 +85,24 @@ const cases: Case[] = [
     rule: 'grace-budget',
     bad: app(swap('seconds: 5', 'seconds: 20')),
     good: app(swap('seconds: 5', 'seconds: 15')),
+    severity: 'warning',
+  },
+  {
+    rule: 'grace-budget',
+    bad: app(GOOD_CONTAINER).replace(
+      'kind: Deployment\nmetadata:\n  name: web\n',
+      'kind: Deployment\nmetadata:\n  name: web\n  annotations:\n    lameduck.dev/app-drain: 30s\n',
+    ),
+    good: app(GOOD_CONTAINER, { pod: 'terminationGracePeriodSeconds: 40' }).replace(
+      'kind: Deployment\nmetadata:\n  name: web\n',
+      'kind: Deployment\nmetadata:\n  name: web\n  annotations:\n    lameduck.dev/app-drain: 30s\n',
+    ),
+    severity: 'warning',
+  },
+  {
+    rule: 'grace-budget',
+    bad: NGINX.replace('GRACE', '30'),
+    good: NGINX.replace('GRACE', '300'),
     severity: 'warning',
   },
   {
@@ -199,6 +265,10 @@ for (const [i, c] of cases.entries()) {
     const bad = findingsOf(c.bad).filter((f) => f.rule === c.rule);
     assert.ok(bad.length > 0, `${c.rule} did not fire on:\n${c.bad}`);
     if (c.severity) assert.equal(bad[0]?.severity, c.severity);
+    if (c.bad.includes('app-drain: 30s'))
+      assert.match(bad[0]?.message ?? '', /drain 30s \(annotation lameduck\.dev\/app-drain\)/);
+    if (c.bad.includes('ingress-nginx'))
+      assert.match(bad[0]?.message ?? '', /drain 60s \(ingress-nginx worker-shutdown-timeout/);
     for (const f of bad) {
       assert.ok(f.position.line >= 1 && f.position.column >= 1);
       assert.ok(f.message.length > 0 && f.fix.length > 0);

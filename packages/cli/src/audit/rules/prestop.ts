@@ -1,4 +1,5 @@
 import { dataPathOf } from '../data-path.js';
+import { type Drain, drainOf } from '../drain.js';
 import { preStopDelay, preStopOf } from '../prestop.js';
 import { servingContainers } from '../serving.js';
 import type { Edit, Finding, K8sObject } from '../types.js';
@@ -138,15 +139,17 @@ export const graceBudget: ManifestRule = {
       const raw = get(workload.podSpec, ['terminationGracePeriodSeconds']);
       const grace = seconds(raw) ?? DEFAULT_GRACE_SECONDS;
       const serving = new Set(servingContainers(topology, workload).map((s) => s.container));
-      let worst: { container: Container; delay: number; need: number } | undefined;
+      let worst: { container: Container; delay: number; need: number; drain: Drain } | undefined;
       for (const container of workload.containers) {
         const delay = preStopDelay(preStopOf(container));
         if (!serving.has(container) && delay === 0) continue;
-        const need = delay + options.appDrainSeconds + MARGIN_SECONDS;
-        if (need > grace && (!worst || need > worst.need)) worst = { container, delay, need };
+        const drain = drainOf(topology, workload, container, options.appDrainSeconds);
+        const need = delay + drain.seconds + MARGIN_SECONDS;
+        if (need > grace && (!worst || need > worst.need))
+          worst = { container, delay, need, drain };
       }
       if (!worst) continue;
-      const { container, delay, need } = worst;
+      const { container, delay, need, drain } = worst;
       const shown = raw === undefined ? `${grace}s (the default)` : `${grace}s`;
       const fatal = delay >= grace;
       out.push(
@@ -159,8 +162,8 @@ export const graceBudget: ManifestRule = {
           severity: fatal ? 'error' : this.severity,
           message: fatal
             ? `container "${container.name}": preStop sleeps ${delay}s but terminationGracePeriodSeconds is ${shown}: SIGTERM arrives with at most the kubelet's 2s floor left, then SIGKILL`
-            : `container "${container.name}": preStop ${delay}s + app drain ${options.appDrainSeconds}s + margin ${MARGIN_SECONDS}s = ${need}s exceeds terminationGracePeriodSeconds ${shown}`,
-          fix: `set terminationGracePeriodSeconds: ${need} (or shorten the preStop delay or --app-drain)`,
+            : `container "${container.name}": preStop ${delay}s + drain ${drain.seconds}s (${drain.source}) + margin ${MARGIN_SECONDS}s = ${need}s exceeds terminationGracePeriodSeconds ${shown}`,
+          fix: `set terminationGracePeriodSeconds: ${need} (or shorten the preStop delay or the drain)`,
           edits: [graceEdit(workload.object, workload.podSpecPath, need, raw !== undefined)],
         }),
       );
