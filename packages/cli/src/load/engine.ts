@@ -12,6 +12,8 @@ export interface EngineOptions {
   /** Closed loop: requests kept in flight at once. */
   readonly concurrency: number;
   readonly signal: AbortSignal | undefined;
+  /** Ends scheduling like the end of the duration; in-flight requests still get their outcome. */
+  readonly endSignal: AbortSignal | undefined;
 }
 
 export interface EngineRun {
@@ -66,7 +68,7 @@ export function runEngine(
     finish(job, outcome, message) {
       resolve(job, outcome, message);
       if (rate === null && scheduling) {
-        if (durationMs !== null && elapsed() >= durationMs) stopScheduling();
+        if (durationMs !== null && elapsed() >= durationMs) stopScheduling(durationMs);
         else dispatch(elapsed());
       }
     },
@@ -95,17 +97,18 @@ export function runEngine(
     const now = elapsed();
     while (next < total && next * interval <= now) dispatch(next++ * interval);
     if (next >= total) {
-      stopScheduling();
+      stopScheduling(durationMs ?? undefined);
       return;
     }
     recorder.closeBefore(Math.floor((next * interval) / 1000));
     tickTimer = setTimeout(tick, Math.max(1, next * interval - elapsed()));
   }
 
-  function stopScheduling(): void {
+  /** Ends scheduling; `at` is the end of the schedule when it ran its full duration. */
+  function stopScheduling(at?: number): void {
     if (!scheduling) return;
     scheduling = false;
-    stoppedAt = elapsed();
+    stoppedAt = typeof at === 'number' ? at : elapsed();
     if (tickTimer) clearTimeout(tickTimer);
     recorder.closeAll();
     maybeDone();
@@ -124,6 +127,7 @@ export function runEngine(
     }
   }, sweepMs);
 
+  const onEnd = () => stopScheduling();
   let graceTimer: NodeJS.Timeout | undefined;
   const onAbort = () => {
     aborted = true;
@@ -151,6 +155,7 @@ export function runEngine(
       clearInterval(sweep);
       if (graceTimer) clearTimeout(graceTimer);
       signal?.removeEventListener('abort', onAbort);
+      options.endSignal?.removeEventListener('abort', onEnd);
       transport.close();
       loopDelay.disable();
       resolvePromise({
@@ -165,9 +170,11 @@ export function runEngine(
       return;
     }
     signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.endSignal?.aborted) stopScheduling();
+    options.endSignal?.addEventListener('abort', onEnd, { once: true });
     if (rate === null) {
       for (let i = 0; i < options.concurrency; i++) dispatch(elapsed());
-      if (durationMs !== null) tickTimer = setTimeout(stopScheduling, durationMs);
+      if (durationMs !== null) tickTimer = setTimeout(() => stopScheduling(durationMs), durationMs);
     } else {
       tick();
     }

@@ -39,6 +39,7 @@ export async function runLoad(
       lateThresholdMs: resolved.lateThresholdMs,
       concurrency: resolved.connections,
       signal: options.signal,
+      endSignal: options.endSignal,
     },
     recorder,
     (events) =>
