@@ -64,7 +64,7 @@ export function textReport(result: LoadResult, paint: Paint = plain): string {
   else if (totals.scheduled > 0) {
     lines.push(`  no failed request in ${result.timeline.length} seconds`);
   }
-  for (const sample of result.samples.filter((s) => s.class === 'other' || totals.failed > 0)) {
+  for (const sample of result.samples) {
     lines.push(paint.dim(`  ${sample.class}: ${sample.message} (×${sample.count})`));
   }
   for (const warning of result.client.warnings) lines.push(paint.bad(`  warning: ${warning}`));

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError, usageError } from '../errors.js';
@@ -101,7 +102,6 @@ export async function runLoadCommand(context: LoadContext): Promise<number> {
 }
 
 async function writeReport(cwd: string, file: string, content: string): Promise<void> {
-  const { resolve } = await import('node:path');
   try {
     await writeFileAtomic(resolve(cwd, file), content);
   } catch (error) {

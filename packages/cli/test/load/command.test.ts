@@ -66,16 +66,9 @@ test('failed requests exit 1 unless within --max-failures; --json writes the doc
   const port = await closedPort();
   const url = `http://127.0.0.1:${port}/`;
   const json = join(dir, 'refused.json');
-  const failing = await lameduck([
-    'load',
-    url,
-    '--rate',
-    '20',
-    '--duration',
-    '500ms',
-    '--json',
-    json,
-  ]);
+  const brief = (...extra: string[]) =>
+    lameduck(['load', url, '--rate', '20', '--duration', '500ms', ...extra]);
+  const failing = await brief('--json', json);
   assert.equal(failing.code, 1);
   assert.match(failing.stdout, /failures: refused 10/);
   assert.match(failing.stdout, /FAILED: 10 of 10 requests failed \(--max-failures 0\)/);
@@ -97,16 +90,7 @@ test('failed requests exit 1 unless within --max-failures; --json writes the doc
   assert.equal(report.options.rate, 20);
   assert.equal(typeof report.startedAt, 'number');
 
-  const tolerated = await lameduck([
-    'load',
-    url,
-    '--rate',
-    '20',
-    '--duration',
-    '500ms',
-    '--max-failures',
-    '10',
-  ]);
+  const tolerated = await brief('--max-failures', '10');
   assert.equal(tolerated.code, 0);
   assert.match(tolerated.stdout, /PASSED: 10 failed, within --max-failures 10/);
 });

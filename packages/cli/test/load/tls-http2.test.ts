@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { runLoad } from '../../src/load/index.ts';
+import { type LoadOptions, runLoad } from '../../src/load/index.ts';
 import { closedPort } from './servers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lameduck-tls-'));
@@ -76,6 +76,10 @@ test('a self-signed certificate: tls failures, or ok with insecure', async (t) =
   });
 });
 
+/** 40 requests per second over HTTP/2. */
+const http2Load = (url: string, durationMs: number, extra: Partial<LoadOptions> = {}) =>
+  runLoad({ url, rate: 40, durationMs, http2: true, ...extra });
+
 test('HTTP/2 cleartext (h2c): statuses are classified per stream', async () => {
   let n = 0;
   const server = createHttp2Server((_req, res) => {
@@ -83,12 +87,7 @@ test('HTTP/2 cleartext (h2c): statuses are classified per stream', async () => {
     res.end('x');
   });
   await serve(server, async (port) => {
-    const result = await runLoad({
-      url: `http://127.0.0.1:${port}/`,
-      rate: 40,
-      durationMs: 500,
-      http2: true,
-    });
+    const result = await http2Load(`http://127.0.0.1:${port}/`, 500);
     assert.equal(result.totals.ok, 10);
     assert.equal(result.failures['http-503'], 10);
     assert.equal(result.totals.failed, 10);
@@ -99,22 +98,13 @@ test('HTTP/2 over TLS with insecure; a closed port is refused', async (t) => {
   if (!credentials) return t.skip('openssl is not available to make a certificate');
   const server = createSecureServer(credentials, (_req, res) => res.end('ok'));
   await serve(server, async (port) => {
-    const result = await runLoad({
-      url: `https://127.0.0.1:${port}/`,
-      rate: 40,
-      durationMs: 250,
-      http2: true,
+    const result = await http2Load(`https://127.0.0.1:${port}/`, 250, {
       insecure: true,
       maxRequestsPerConnection: 3,
     });
     assert.equal(result.totals.ok, 10);
   });
   const closed = await closedPort();
-  const refused = await runLoad({
-    url: `http://127.0.0.1:${closed}/`,
-    rate: 40,
-    durationMs: 250,
-    http2: true,
-  });
+  const refused = await http2Load(`http://127.0.0.1:${closed}/`, 250);
   assert.equal(refused.failures.refused, 10);
 });
