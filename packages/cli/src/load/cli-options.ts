@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { CliError, usageError } from '../errors.js';
 import type { LoadContext, LoadFlags } from './flags.js';
 import { parseTarget } from './options.js';
@@ -35,6 +35,16 @@ async function readBody(options: LoadFlags, cwd: string): Promise<string | Buffe
   }
 }
 
+/** Checks before the run that a report file can be written where asked (its folder exists). */
+async function checkOutput(flag: string, file: string | undefined, cwd: string): Promise<void> {
+  if (file === undefined) return;
+  const folder = dirname(resolve(cwd, file));
+  const info = await stat(folder).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw usageError(`lameduck load: ${flag} "${file}": folder ${folder} does not exist`);
+  }
+}
+
 /** Turns parsed flags into `runLoad` options; every problem is a usage error naming the flag. */
 export async function loadOptionsFromFlags(context: Context): Promise<LoadOptions> {
   const { options, io } = context;
@@ -48,6 +58,8 @@ export async function loadOptionsFromFlags(context: Context): Promise<LoadOption
   }
   const headers = Object.fromEntries(options.header.map(parseHeader));
   const body = await readBody(options, io.cwd);
+  await checkOutput('--json', options.json, io.cwd);
+  await checkOutput('--html', options.html, io.cwd);
   const withCommand = context.rest.length > 0;
   return {
     url,

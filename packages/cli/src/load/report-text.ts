@@ -62,7 +62,8 @@ export function textReport(result: LoadResult, paint: Paint = plain): string {
   const table = failureTable(result, paint);
   if (table.length) lines.push('', ...table);
   else if (totals.scheduled > 0) {
-    lines.push(`  no failed request in ${result.timeline.length} seconds`);
+    const n = result.timeline.length;
+    lines.push(`  no failed request in ${n} second${n === 1 ? '' : 's'}`);
   }
   for (const sample of result.samples) {
     lines.push(paint.dim(`  ${sample.class}: ${sample.message} (×${sample.count})`));

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { formatDuration } from 'lameduck';
 import { CliError, usageError } from '../errors.js';
 import { useColor } from '../io.js';
 import {
@@ -26,20 +27,39 @@ export interface LoadReport extends LoadResult {
   passed: boolean;
 }
 
-function verdictOf(result: LoadResult, maxFailures: number, command?: CommandOutcome) {
+/** Exit code of a run interrupted by Ctrl-C or SIGTERM before it could prove anything (128 + SIGINT). */
+const EXIT_INTERRUPTED = 130;
+
+interface Verdict {
+  passed: boolean;
+  text: string;
+  exitCode: number;
+}
+
+function verdictOf(result: LoadResult, maxFailures: number, command?: CommandOutcome): Verdict {
   const problems: string[] = [];
   if (result.totals.failed > maxFailures) {
     problems.push(
       `${result.totals.failed} of ${result.totals.scheduled} requests failed (--max-failures ${maxFailures})`,
     );
   }
-  if (command && !commandSucceeded(command)) problems.push(describeOutcome(command));
-  if (problems.length) return { passed: false, text: `FAILED: ${problems.join('; ')}` };
+  // an interrupted run stopped the command itself: that is not the command failing
+  if (command && !result.aborted && !commandSucceeded(command)) {
+    problems.push(describeOutcome(command));
+  }
+  if (problems.length)
+    return { passed: false, text: `FAILED: ${problems.join('; ')}`, exitCode: 1 };
   const failed = result.totals.failed;
-  return {
-    passed: true,
-    text: `PASSED: ${failed === 0 ? 'no request failed' : `${failed} failed, within --max-failures ${maxFailures}`}`,
-  };
+  const summary =
+    failed === 0 ? 'no request failed' : `${failed} failed, within --max-failures ${maxFailures}`;
+  if (result.aborted) {
+    return {
+      passed: false,
+      text: `INTERRUPTED after ${formatDuration(result.elapsedMs)}: ${summary} so far`,
+      exitCode: EXIT_INTERRUPTED,
+    };
+  }
+  return { passed: true, text: `PASSED: ${summary}`, exitCode: 0 };
 }
 
 /** Runs the command after `--` while the load runs; ends the load --tail after it exits. */
@@ -98,7 +118,7 @@ export async function runLoadCommand(context: LoadContext): Promise<number> {
       `${textReport(result, paint)}${verdict.passed ? paint.ok(verdict.text) : paint.bad(verdict.text)}\n`,
     );
   else if (!verdict.passed) io.stderr.write(`lameduck load: ${verdict.text}\n`);
-  return verdict.passed ? 0 : 1;
+  return verdict.exitCode;
 }
 
 async function writeReport(cwd: string, file: string, content: string): Promise<void> {

@@ -51,6 +51,10 @@ const USAGE_ERRORS: [string[], RegExp][] = [
     /cannot read --body-file "does-not-exist" \(ENOENT\)/,
   ],
   [['load', 'http://127.0.0.1/', '--bogus'], /unknown option --bogus/],
+  [
+    ['load', 'http://127.0.0.1/', '--json', 'no/such/dir/r.json'],
+    /--json "no\/such\/dir\/r.json": folder .* does not exist/,
+  ],
 ];
 
 for (const [argv, message] of USAGE_ERRORS) {
@@ -208,6 +212,40 @@ test('command mode: the load runs while the command runs, plus --tail; its exit 
       ]);
       assert.equal(missing.code, 1);
       assert.match(missing.stdout, /could not start: not found/);
+    },
+  );
+});
+
+test('Ctrl-C ends the run early, stops the command, still reports, and exits 130', async () => {
+  await withHttpServer(
+    (_req, res) => res.end('ok'),
+    async (url) => {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 700);
+      const json = join(dir, 'interrupted.json');
+      const started = Date.now();
+      const run = await lameduck(
+        [
+          'load',
+          url,
+          '--rate',
+          '50',
+          '--json',
+          json,
+          '--',
+          process.execPath,
+          '-e',
+          'setTimeout(() => {}, 30000)',
+        ],
+        { signal: controller.signal },
+      );
+      assert.equal(run.code, 130, run.stdout + run.stderr);
+      assert.ok(Date.now() - started < 10_000, 'the 30 s command was stopped');
+      assert.match(run.stdout, /INTERRUPTED after .*: no request failed so far/);
+      const report = JSON.parse(readFileSync(json, 'utf8')) as LoadReport;
+      assert.equal(report.aborted, true);
+      assert.equal(report.command?.signal, 'SIGTERM');
+      assert.ok(report.totals.ok > 10);
     },
   );
 });
