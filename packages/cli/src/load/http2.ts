@@ -18,6 +18,8 @@ interface Session {
   readonly session: ClientHttp2Session;
   readonly jobs: Set<Job>;
   streams: number;
+  /** The server sent GOAWAY: no new streams on this session. */
+  draining: boolean;
 }
 
 /** How a stream that ended without a response failed. */
@@ -60,10 +62,13 @@ export function createHttp2Transport(options: ResolvedOptions, events: Transport
 
   const open = (): Session => {
     const session = connect(authority, { rejectUnauthorized: !options.insecure });
-    const owner: Session = { session, jobs: new Set(), streams: 0 };
+    const owner: Session = { session, jobs: new Set(), streams: 0, draining: false };
     sessions.add(owner);
     session.on('error', (error) => {
       for (const job of owner.jobs) finish(owner, job, classifyError(error), describeError(error));
+    });
+    session.on('goaway', () => {
+      owner.draining = true;
     });
     session.on('close', () => {
       sessions.delete(owner);
@@ -76,7 +81,7 @@ export function createHttp2Transport(options: ResolvedOptions, events: Transport
 
   const pick = (): Session => {
     for (const owner of sessions) {
-      if (owner.session.closed || owner.session.destroyed) continue;
+      if (owner.draining || owner.session.closed || owner.session.destroyed) continue;
       if (max > 0 && owner.streams >= max) continue;
       if (owner.jobs.size < STREAMS_PER_SESSION || sessions.size >= options.connections) {
         return owner;

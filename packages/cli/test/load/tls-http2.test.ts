@@ -108,3 +108,18 @@ test('HTTP/2 over TLS with insecure; a closed port is refused', async (t) => {
   const refused = await http2Load(`http://127.0.0.1:${closed}/`, 250);
   assert.equal(refused.failures.refused, 10);
 });
+
+test('HTTP/2 GOAWAY: new streams go to a new session; streams the server refused are closed-before-response', async () => {
+  let n = 0;
+  // every fifth response, the server closes its session gracefully (GOAWAY), as a draining pod does
+  const server = createHttp2Server((req, res) => {
+    res.end('ok');
+    if (++n % 5 === 0) req.stream.session?.close();
+  });
+  await serve(server, async (port) => {
+    const result = await http2Load(`http://127.0.0.1:${port}/`, 1000);
+    assert.equal(result.totals.scheduled, 40);
+    assert.ok(result.totals.ok >= 30, `ok ${result.totals.ok}`);
+    assert.equal(result.totals.failed, result.failures['closed-before-response']);
+  });
+});
