@@ -111,5 +111,5 @@ export function optionsRecord(resolved: ResolvedOptions): ResolvedOptionsRecord 
   for (const [name, value] of Object.entries(headers)) {
     safeHeaders[name] = SECRET_HEADERS.has(name.toLowerCase()) ? '<redacted>' : value;
   }
-  return { url: shown.href, headers: safeHeaders, ...rest };
+  return { url: shown.href, ...rest, headers: safeHeaders };
 }
