@@ -64,6 +64,13 @@ test('invalid options are rejected before any request, naming the option', async
     runLoad({ url: 'http://127.0.0.1/', rate: 1, headers: { 'x-a': 'b\r\nc' } }),
     { message: /"headers": expected values without CR or LF/ },
   );
+  await assert.rejects(
+    runLoad({ url: 'http://127.0.0.1/', rate: 1, http2: true, headers: { Connection: 'close' } }),
+    {
+      message:
+        /"headers": expected no connection-specific header with HTTP\/2, received "Connection"/,
+    },
+  );
 });
 
 test('credentials never reach the recorded options', async () => {
@@ -112,4 +119,21 @@ test('the live progress line rewrites itself and is erased at the end', () => {
     '  2s  ok 18  failed 2 (+2 in the last second)  p99 2.00 ms',
     '',
   ]);
+});
+
+test('an IPv6 loopback URL works', async (t) => {
+  const { createServer } = await import('node:http');
+  const server = createServer((_req, res) => res.end('ok'));
+  const listening = await new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(0, '::1', () => resolve(true));
+  });
+  if (!listening) return t.skip('no IPv6 loopback on this machine');
+  try {
+    const { port } = server.address() as import('node:net').AddressInfo;
+    const result = await runLoad({ url: `http://[::1]:${port}/`, rate: 20, durationMs: 250 });
+    assert.equal(result.totals.ok, 5);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
