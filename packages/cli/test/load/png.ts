@@ -17,42 +17,52 @@ function paeth(a: number, b: number, c: number): number {
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
 
-export function readPng(file: Buffer): Image {
+interface Header {
+  width: number;
+  height: number;
+  channels: number;
+  data: Buffer;
+}
+
+/** The image header and the concatenated, still compressed, pixel data. */
+function readChunks(file: Buffer): Header {
   if (file.readUInt32BE(0) !== 0x89504e47) throw new Error('not a PNG');
-  let offset = 8;
-  let width = 0;
-  let height = 0;
-  let channels = 0;
+  const header: Header = { width: 0, height: 0, channels: 0, data: Buffer.alloc(0) };
   const data: Buffer[] = [];
-  while (offset < file.length) {
+  for (let offset = 8; offset < file.length; ) {
     const length = file.readUInt32BE(offset);
     const type = file.toString('latin1', offset + 4, offset + 8);
     const body = file.subarray(offset + 8, offset + 8 + length);
     if (type === 'IHDR') {
-      width = body.readUInt32BE(0);
-      height = body.readUInt32BE(4);
       const [depth, colorType, , , interlace] = body.subarray(8, 13);
       if (depth !== 8 || interlace !== 0 || (colorType !== 2 && colorType !== 6)) {
         throw new Error(`unsupported PNG (depth ${depth}, colour type ${colorType})`);
       }
-      channels = colorType === 6 ? 4 : 3;
+      header.width = body.readUInt32BE(0);
+      header.height = body.readUInt32BE(4);
+      header.channels = colorType === 6 ? 4 : 3;
     } else if (type === 'IDAT') data.push(body);
     offset += 12 + length;
   }
-  const raw = inflateSync(Buffer.concat(data));
+  header.data = Buffer.concat(data);
+  return header;
+}
+
+export function readPng(file: Buffer): Image {
+  const { width, height, channels, data } = readChunks(file);
+  const raw = inflateSync(data);
   const stride = width * channels;
   const pixels = Buffer.alloc(stride * height);
+  const at = (y: number, x: number) => (y >= 0 && x >= 0 ? (pixels[y * stride + x] as number) : 0);
   for (let y = 0; y < height; y++) {
     const filter = raw[y * (stride + 1)] as number;
     const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
     for (let x = 0; x < stride; x++) {
-      const left = x >= channels ? (pixels[y * stride + x - channels] as number) : 0;
-      const up = y > 0 ? (pixels[(y - 1) * stride + x] as number) : 0;
-      const corner =
-        y > 0 && x >= channels ? (pixels[(y - 1) * stride + x - channels] as number) : 0;
-      const value = line[x] as number;
-      const predicted = [0, left, up, (left + up) >> 1, paeth(left, up, corner)][filter] ?? 0;
-      pixels[y * stride + x] = (value + predicted) & 0xff;
+      const left = at(y, x - channels);
+      const up = at(y - 1, x);
+      const predicted =
+        [0, left, up, (left + up) >> 1, paeth(left, up, at(y - 1, x - channels))][filter] ?? 0;
+      pixels[y * stride + x] = ((line[x] as number) + predicted) & 0xff;
     }
   }
   return { width, height, channels, pixels };
