@@ -19,6 +19,8 @@ export interface EngineOptions {
 export interface EngineRun {
   readonly elapsedMs: number;
   readonly aborted: boolean;
+  /** Late sends that had waited for a free connection (the rest were late for lack of CPU). */
+  readonly lateWaitingForConnection: number;
   readonly eventLoopDelayP99: number;
   readonly eventLoopDelayMax: number;
 }
@@ -55,6 +57,7 @@ export function runEngine(
   loopDelay.enable();
 
   let next = 0;
+  let lateQueued = 0;
   let scheduling = true;
   let aborted = false;
   let stoppedAt: number | undefined;
@@ -63,7 +66,9 @@ export function runEngine(
 
   const events: TransportEvents = {
     started(job) {
-      recorder.sent(job.scheduledAt, elapsed() - job.scheduledAt > options.lateThresholdMs);
+      const late = elapsed() - job.scheduledAt > options.lateThresholdMs;
+      recorder.sent(job.scheduledAt, late);
+      if (late && job.queued) lateQueued++;
     },
     finish(job, outcome, message) {
       resolve(job, outcome, message);
@@ -85,7 +90,7 @@ export function runEngine(
   }
 
   function dispatch(scheduledAt: number): void {
-    const job: Job = { scheduledAt, done: false, cancel: undefined };
+    const job: Job = { scheduledAt, done: false, cancel: undefined, queued: false };
     recorder.scheduled(scheduledAt);
     inflight.add(job);
     transport.send(job);
@@ -161,6 +166,7 @@ export function runEngine(
       resolvePromise({
         elapsedMs: Math.round(stoppedAt ?? elapsed()),
         aborted,
+        lateWaitingForConnection: lateQueued,
         eventLoopDelayP99: loopDelayMs(loopDelay.percentile(99)),
         eventLoopDelayMax: loopDelayMs(loopDelay.max),
       });

@@ -174,6 +174,7 @@ export function createHttp1Transport(
       else if (open.size < options.connections) start(job);
       else {
         queue.add(job);
+        job.queued = true;
         job.cancel = () => queue.delete(job);
       }
     },

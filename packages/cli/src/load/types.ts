@@ -146,6 +146,8 @@ export interface ResolvedOptionsRecord {
 }
 
 export interface ClientHealth {
+  /** Late sends that waited for a free connection; the other late sends lacked CPU time. */
+  lateWaitingForConnection: number;
   /** Event-loop delay of the load generator itself, in ms. */
   eventLoopDelayP99: number;
   eventLoopDelayMax: number;

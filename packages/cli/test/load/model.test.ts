@@ -18,7 +18,8 @@ test('open model: a slow server does not slow the schedule; waits count as laten
       // request k waits for k-1 responses of 50 ms while due every 25 ms: the last waits ~1 s
       assert.ok((result.latency.max ?? 0) > 700, `max ${result.latency.max}`);
       assert.ok((result.latency.p50 ?? 0) > 200, `p50 ${result.latency.p50}`);
-      assert.ok(result.client.warnings.some((w) => w.includes('could not keep the rate')));
+      assert.ok(result.client.lateWaitingForConnection > 20);
+      assert.ok(result.client.warnings.some((w) => w.includes('waited for a free connection')));
     },
   );
 });
@@ -91,16 +92,16 @@ test('credentials never reach the recorded options', async () => {
   );
 });
 
-test('warnings name the cause: late sends, event-loop delay', () => {
+test('warnings name the cause: late sends (waiting for a connection, or CPU), event-loop delay', () => {
   const totals = { scheduled: 100, sent: 100, ok: 100, failed: 0, late: 5 };
-  const calm = { eventLoopDelayP99: 1, eventLoopDelayMax: 5 };
+  const calm = { lateWaitingForConnection: 0, eventLoopDelayP99: 1, eventLoopDelayMax: 5 };
   assert.deepEqual(clientWarnings({ ...totals, late: 1 }, calm, 10), []);
-  const [late] = clientWarnings(totals, calm, 10);
-  assert.match(
-    late ?? '',
-    /5 of 100 requests \(5.0%\) started more than 10 ms after they were due/,
-  );
-  const busy = { eventLoopDelayP99: 30, eventLoopDelayMax: 80 };
+  const [cpu] = clientWarnings(totals, calm, 10);
+  assert.match(cpu ?? '', /5 of 100 requests \(5.0%\) started more than 10 ms after they were due/);
+  assert.match(cpu ?? '', /short of CPU time \(event loop delayed up to 5 ms\)/);
+  const [pool] = clientWarnings(totals, { ...calm, lateWaitingForConnection: 4 }, 10);
+  assert.match(pool ?? '', /4 of them waited for a free connection: raise --connections/);
+  const busy = { lateWaitingForConnection: 0, eventLoopDelayP99: 30, eventLoopDelayMax: 80 };
   const [loop] = clientWarnings({ ...totals, late: 0 }, busy, 10);
   assert.match(loop ?? '', /event loop was delayed \(p99 30 ms, max 80 ms\)/);
 });
