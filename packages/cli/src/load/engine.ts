@@ -72,12 +72,16 @@ export function runEngine(
     },
     finish(job, outcome, message) {
       resolve(job, outcome, message);
-      if (rate === null && scheduling) {
-        if (durationMs !== null && elapsed() >= durationMs) stopScheduling(durationMs);
-        else dispatch(elapsed());
-      }
+      replenish();
     },
   };
+
+  /** Closed loop: every request that ends is replaced at once, until the duration is over. */
+  function replenish(): void {
+    if (rate !== null || !scheduling) return;
+    if (durationMs !== null && elapsed() >= durationMs) stopScheduling(durationMs);
+    else dispatch(elapsed());
+  }
   const transport = makeTransport(events);
 
   function resolve(job: Job, outcome: Outcome, message?: string): void {
@@ -129,6 +133,7 @@ export function runEngine(
       const cancel = job.cancel;
       resolve(job, 'timeout', `no complete response within ${timeoutMs} ms of the scheduled send`);
       cancel?.();
+      replenish();
     }
   }, sweepMs);
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { runLoad } from '../../src/load/index.ts';
 import { Progress } from '../../src/load/progress.ts';
 import { clientWarnings } from '../../src/load/warnings.ts';
-import { withHttpServer } from './servers.ts';
+import { withHttpServer, withTcpServer } from './servers.ts';
 
 test('open model: a slow server does not slow the schedule; waits count as latency and late sends', async () => {
   // One connection, 50 ms per response, 40 requests per second: the client cannot keep up.
@@ -137,4 +137,41 @@ test('an IPv6 loopback URL works', async (t) => {
   } finally {
     await new Promise((resolve) => server.close(resolve));
   }
+});
+
+test('closed loop: each connection sends again as soon as it is answered, or timed out', async () => {
+  await withHttpServer(
+    (_req, res) => res.end('ok'),
+    async (url) => {
+      const result = await runLoad({
+        url,
+        rate: 1,
+        closedLoop: true,
+        connections: 4,
+        durationMs: 300,
+      });
+      assert.equal(result.options.rate, null);
+      assert.ok(result.totals.ok > 50, `ok ${result.totals.ok}`);
+      assert.equal(result.totals.sent, result.totals.scheduled);
+    },
+  );
+  await withTcpServer(
+    () => {},
+    async (url) => {
+      const result = await runLoad({
+        url,
+        rate: 1,
+        closedLoop: true,
+        connections: 2,
+        durationMs: 1000,
+        timeoutMs: 200,
+      });
+      // two requests in flight at any time, each ending after 200 ms: about ten in one second
+      assert.ok(
+        result.failures.timeout >= 6 && result.failures.timeout <= 14,
+        `${result.failures.timeout}`,
+      );
+      assert.equal(result.totals.ok, 0);
+    },
+  );
 });
