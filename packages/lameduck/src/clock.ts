@@ -2,15 +2,18 @@
 export interface Clock {
   /** Milliseconds, monotonic enough for measuring phases (performance.timeOrigin + performance.now()). */
   now(): number;
-  /** Runs `fn` after `ms`; the returned function cancels it. Timers never keep the process alive. */
-  setTimer(fn: () => void, ms: number): () => void;
+  /**
+   * Runs `fn` after `ms`; the returned function cancels it. A timer does not keep the process alive
+   * unless `keepAlive` is true (the shutdown deadline is: the shutdown must always end).
+   */
+  setTimer(fn: () => void, ms: number, keepAlive?: boolean): () => void;
 }
 
 export const systemClock: Clock = {
   now: () => performance.timeOrigin + performance.now(),
-  setTimer(fn, ms) {
+  setTimer(fn, ms, keepAlive = false) {
     const timer = setTimeout(fn, ms);
-    timer.unref();
+    if (!keepAlive) timer.unref();
     return () => clearTimeout(timer);
   },
 };

@@ -1,22 +1,23 @@
-import { constants, type Http2Session, type ServerHttp2Stream } from 'node:http2';
+import type { Http2Session, ServerHttp2Stream } from 'node:http2';
 import type { TrackerContext } from './tracker-context.js';
-
-/** The highest stream id; a GOAWAY carrying it says "no new streams" without refusing any in flight. */
-const MAX_STREAM_ID = 2 ** 31 - 1;
-/** How long to wait for the PING that follows the first GOAWAY before sending the final one. */
-const PING_TIMEOUT_MS = 1000;
 
 interface SessionState {
   streams: number;
+  /** GOAWAY sent (or scheduled). */
   goaway: boolean;
 }
 
 /**
- * HTTP/2 sessions of one server. Draining sends every session a graceful GOAWAY: first one with the
- * highest stream id (no new streams, none refused), then — one PING round trip later, so streams the
- * client already sent have arrived — `session.close()`, whose GOAWAY carries the last stream id
- * processed and which lets every in-flight stream finish. A session opened while draining serves its
- * first stream, then gets the same treatment (the HTTP/2 twin of `Connection: close`).
+ * HTTP/2 sessions of one server, drained the way HTTP/1 connections are: "finish what you have, then
+ * go elsewhere". A session with streams in flight when the drain starts is sent a GOAWAY carrying
+ * the last stream it accepted, and every one of those streams finishes. An idle session is left
+ * alone until its next stream has been accepted, then gets the same GOAWAY — so a client that sends
+ * one request at a time never has a stream refused.
+ *
+ * The GOAWAY goes out on the next turn of the event loop (setImmediate), after Node has accepted
+ * every stream that arrived in the same read: nghttp2 ignores any new stream once it has sent a
+ * GOAWAY of any kind, and a GOAWAY naming an earlier stream would make the client treat streams the
+ * server is serving as refused.
  */
 export class Http2Sessions {
   readonly #context: TrackerContext;
@@ -58,11 +59,11 @@ export class Http2Sessions {
 
   beginDrain(): void {
     for (const [session, state] of this.#sessions) {
-      // A session with no stream yet is left to serve its first one (see onStream).
-      if (state.streams > 0 || session.state.lastProcStreamID) this.#goaway(session, state);
+      if (state.streams > 0) this.#goaway(session, state);
     }
   }
 
+  /** Closing: every session gets its GOAWAY now, idle or not. */
   beginClosing(): void {
     for (const [session, state] of this.#sessions) this.#goaway(session, state);
   }
@@ -83,22 +84,13 @@ export class Http2Sessions {
   }
 
   #goaway(session: Http2Session, state: SessionState): void {
-    if (state.goaway || session.closed || session.destroyed) return;
+    if (state.goaway) return;
     state.goaway = true;
-    this.#context.counters.goawaysSent++;
-    let finished = false;
-    const close = () => {
-      if (finished) return;
-      finished = true;
-      cancel();
-      if (!session.closed && !session.destroyed) session.close();
-    };
-    const cancel = this.#context.clock.setTimer(close, PING_TIMEOUT_MS);
-    try {
-      session.goaway(constants.NGHTTP2_NO_ERROR, MAX_STREAM_ID);
-      if (!session.ping(close)) close();
-    } catch {
-      close();
-    }
+    setImmediate(() => {
+      if (session.closed || session.destroyed) return;
+      this.#context.counters.goawaysSent++;
+      // close(): GOAWAY (NO_ERROR, last stream accepted), then the session ends when its streams do.
+      session.close();
+    });
   }
 }

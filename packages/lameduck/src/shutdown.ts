@@ -65,7 +65,8 @@ export class Shutdown {
   async run(reason: string): Promise<Omit<ShutdownReport, 'exitCode'>> {
     const { options, clock, counters } = this.#deps;
     const deadlineIn = options.gracePeriod - options.deadlineMargin;
-    const cancelDeadline = clock.setTimer(() => this.force('deadline'), deadlineIn);
+    // Kept alive: whatever else happens (sockets nobody reads, unref'd handles), the shutdown ends.
+    const cancelDeadline = clock.setTimer(() => this.force('deadline'), deadlineIn, true);
     const signal = this.#force.signal;
     this.#deps.setPhase('draining', {
       reason,

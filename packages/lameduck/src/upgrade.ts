@@ -31,6 +31,9 @@ export function closeUpgradedDefault(socket: Duplex, request: IncomingMessage): 
     return;
   }
   socket.write(goingAwayFrame());
+  // Node hands upgraded sockets over paused; if the app is not reading this one, read (and drop)
+  // what the peer sends, so that its close frame and FIN are seen.
+  if (socket.readableFlowing !== true) socket.resume();
   const finish = () => {
     clearTimeout(timer);
     if (!socket.destroyed && !socket.writableEnded) socket.end();
