@@ -1,23 +1,27 @@
-import type { Http2Session, ServerHttp2Stream } from 'node:http2';
+import { constants, type Http2Session, type ServerHttp2Stream } from 'node:http2';
 import type { TrackerContext } from './tracker-context.js';
 
 interface SessionState {
   streams: number;
-  /** GOAWAY sent (or scheduled). */
+  /** GOAWAY sent. */
   goaway: boolean;
 }
 
+/** The highest stream id: a GOAWAY carrying it says "no new streams" without disowning any sent. */
+const MAX_STREAM_ID = 2 ** 31 - 1;
+
 /**
  * HTTP/2 sessions of one server, drained the way HTTP/1 connections are: "finish what you have, then
- * go elsewhere". A session with streams in flight when the drain starts is sent a GOAWAY carrying
- * the last stream it accepted, and every one of those streams finishes. An idle session is left
- * alone until its next stream has been accepted, then gets the same GOAWAY — so a client that sends
- * one request at a time never has a stream refused.
+ * go elsewhere". A session with streams in flight when the drain starts is sent a GOAWAY at once; an
+ * idle one is left alone until its next stream arrives, and gets the GOAWAY while that stream is
+ * being processed — ahead of its response, so a client that sends one request at a time reads the
+ * GOAWAY before it could send another, and never has a stream refused.
  *
- * The GOAWAY goes out on the next turn of the event loop (setImmediate), after Node has accepted
- * every stream that arrived in the same read: nghttp2 ignores any new stream once it has sent a
- * GOAWAY of any kind, and a GOAWAY naming an earlier stream would make the client treat streams the
- * server is serving as refused.
+ * The GOAWAY carries the highest stream id (RFC 9113 §6.8): the client learns to open no new streams
+ * here without being told that streams it already sent were dropped. Streams that cross the GOAWAY
+ * on the wire are refused by nghttp2 with REFUSED_STREAM, which clients may safely retry. When the
+ * drain delay is over, `session.close()` sends the final GOAWAY (last stream processed) and ends the
+ * session once its streams have finished.
  */
 export class Http2Sessions {
   readonly #context: TrackerContext;
@@ -63,9 +67,12 @@ export class Http2Sessions {
     }
   }
 
-  /** Closing: every session gets its GOAWAY now, idle or not. */
+  /** Closing: every session gets its final GOAWAY and ends once its streams have finished. */
   beginClosing(): void {
-    for (const [session, state] of this.#sessions) this.#goaway(session, state);
+    for (const [session, state] of this.#sessions) {
+      this.#goaway(session, state);
+      if (!session.closed && !session.destroyed) session.close();
+    }
   }
 
   get inFlight(): number {
@@ -84,13 +91,13 @@ export class Http2Sessions {
   }
 
   #goaway(session: Http2Session, state: SessionState): void {
-    if (state.goaway) return;
+    if (state.goaway || session.closed || session.destroyed) return;
     state.goaway = true;
-    setImmediate(() => {
-      if (session.closed || session.destroyed) return;
-      this.#context.counters.goawaysSent++;
-      // close(): GOAWAY (NO_ERROR, last stream accepted), then the session ends when its streams do.
-      session.close();
-    });
+    this.#context.counters.goawaysSent++;
+    try {
+      session.goaway(constants.NGHTTP2_NO_ERROR, MAX_STREAM_ID);
+    } catch {
+      // The session went away in the meantime: nothing to tell it.
+    }
   }
 }

@@ -13,8 +13,13 @@ import { test } from 'node:test';
 import { delay, listen, testLameduck } from './support/harness.ts';
 import { tls } from './support/tls.ts';
 
+/** Resolves the next time the server receives a /slow stream. */
+let slowArrived: () => void = () => {};
+const nextSlow = () => new Promise<void>((resolve) => (slowArrived = resolve));
+
 function respond(stream: ServerHttp2Stream, headers: { ':path'?: string }) {
   const wait = headers[':path'] === '/slow' ? 300 : 0;
+  if (wait) slowArrived();
   setTimeout(() => {
     if (stream.destroyed) return;
     stream.respond({ ':status': 200 });
@@ -45,8 +50,9 @@ test('HTTP/2: in-flight streams finish after GOAWAY; a new stream goes to a new 
   session.on('error', () => {});
   assert.equal(await get(session, '/fast'), 200);
   const goaway = once(session, 'goaway');
+  const arrived = nextSlow();
   const slow = get(session, '/slow');
-  await delay(50);
+  await arrived;
   const shutdown = lameduck.shutdown('test');
   const [code] = (await goaway) as [number];
   assert.equal(code, constants.NGHTTP2_NO_ERROR);
