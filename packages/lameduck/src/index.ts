@@ -22,7 +22,7 @@ export type {
   Readiness,
   ResolvedOptions,
 } from './options.js';
-export { inKubernetes, resolveOptions } from './options.js';
+export { DEFAULT_PROBE_PATHS, inKubernetes, OPTION_NAMES, resolveOptions } from './options.js';
 export { PHASES, type Phase } from './phase.js';
 export type { ProcessLike } from './process.js';
 export type { ShutdownOutcome, ShutdownReport } from './report.js';

@@ -91,7 +91,8 @@ export const DEFAULT_PROBE_PATHS: Required<ProbePaths> = {
   startup: '/startupz',
 };
 
-const KNOWN = new Set([
+/** Every option `createLameduck` accepts. */
+export const OPTION_NAMES = [
   'drainDelay',
   'gracePeriod',
   'deadlineMargin',
@@ -108,7 +109,9 @@ const KNOWN = new Set([
   'logger',
   'process',
   'clock',
-]);
+] as const;
+
+const KNOWN: ReadonlySet<string> = new Set(OPTION_NAMES);
 
 /** True where Kubernetes injected its service environment into the container. */
 export function inKubernetes(env: Readonly<Record<string, string | undefined>>): boolean {
