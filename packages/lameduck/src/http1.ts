@@ -13,8 +13,10 @@ interface Connection {
   /** Requests received on this connection so far. */
   served: number;
   upgraded: IncomingMessage | undefined;
-  /** The connection was ended by lameduck (FIN sent). */
+  /** lameduck is done with this connection (ended it, or it was already ending). */
   ended: boolean;
+  /** lameduck sent the FIN itself, on an idle connection. */
+  finSent: boolean;
 }
 
 /**
@@ -26,6 +28,8 @@ interface Connection {
 export class Http1Connections {
   readonly #context: TrackerContext;
   readonly #connections = new Map<Duplex, Connection>();
+  /** Connections lameduck ended with a FIN that have not closed yet: no work left on them. */
+  #endedOpen = 0;
 
   constructor(context: TrackerContext) {
     this.#context = context;
@@ -39,10 +43,12 @@ export class Http1Connections {
       served: 0,
       upgraded: undefined,
       ended: false,
+      finSent: false,
     };
     this.#connections.set(socket, connection);
     socket.once('close', () => {
       this.#connections.delete(socket);
+      if (connection.finSent) this.#endedOpen--;
       this.#context.changed();
     });
     if (this.#context.phase() === 'closing') this.#endWhenUnused(connection);
@@ -93,6 +99,14 @@ export class Http1Connections {
     }
   }
 
+  /**
+   * Connections ended with a FIN and idle: the shutdown need not wait for the peer to close them
+   * (nothing is in flight, nothing unread, so closing them cannot cause a reset).
+   */
+  get endedIdle(): number {
+    return this.#endedOpen;
+  }
+
   get inFlight(): number {
     let count = 0;
     for (const connection of this.#connections.values()) {
@@ -117,6 +131,8 @@ export class Http1Connections {
     connection.ended = true;
     if (socket.destroyed || socket.writableEnded) return;
     socket.end();
+    connection.finSent = true;
+    this.#endedOpen++;
     this.#context.counters.connectionsEndedIdle++;
     // The peer normally closes its side at once; one that keeps the connection half-open must not
     // hold the shutdown until the deadline. After a short linger (what Go's server calls its

@@ -45,7 +45,7 @@ export class Shutdown {
 
   /** Called whenever a connection closes or a request ends. */
   changed(): void {
-    if (this.#drainedWaiter && this.#openConnections() === 0) this.#drainedWaiter();
+    if (this.#drainedWaiter && this.#pendingConnections() === 0) this.#drainedWaiter();
   }
 
   force(by: 'deadline' | 'second-signal'): void {
@@ -120,7 +120,7 @@ export class Shutdown {
   }
 
   #waitDrained(signal: AbortSignal): Promise<void> {
-    if (this.#openConnections() === 0 || signal.aborted) return Promise.resolve();
+    if (this.#pendingConnections() === 0 || signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         this.#drainedWaiter = undefined;
@@ -134,6 +134,10 @@ export class Shutdown {
 
   #openConnections(): number {
     return this.#deps.servers().reduce((n, s) => n + s.openConnections, 0);
+  }
+
+  #pendingConnections(): number {
+    return this.#deps.servers().reduce((n, s) => n + s.pendingConnections, 0);
   }
 
   #inFlight(): number {

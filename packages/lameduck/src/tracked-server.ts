@@ -58,6 +58,11 @@ export class TrackedServer {
     return this.#sockets.size;
   }
 
+  /** Connections the shutdown still waits for: open ones, less idle ones already sent a FIN. */
+  get pendingConnections(): number {
+    return Math.max(0, this.#sockets.size - this.#http1.endedIdle);
+  }
+
   get inFlight(): number {
     return this.#http1.inFlight + this.#http2.inFlight;
   }
