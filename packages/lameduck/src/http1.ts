@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { TrackerContext } from './tracker-context.js';
+import { countRequest, type TrackerContext } from './tracker-context.js';
 
 /** How long an idle connection that was sent a FIN may stay half-open before it is closed. */
 export const FIN_LINGER_MS = 500;
@@ -59,13 +59,8 @@ export class Http1Connections {
     this.add(socket);
     const connection = this.#connections.get(socket);
     if (!connection) return;
-    const { counters } = this.#context;
-    const phase = this.#context.phase();
-    counters.requests++;
     connection.served++;
-    if (phase === 'draining') counters.requestsWhileDraining++;
-    if (phase === 'closing') counters.requestsWhileClosing++;
-    if (phase === 'draining' || phase === 'closing') closeAfterResponse(response);
+    if (countRequest(this.#context).shuttingDown) closeAfterResponse(response);
     connection.responses.add(response);
     response.once('close', () => {
       connection.responses.delete(response);
