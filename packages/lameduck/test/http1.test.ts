@@ -204,3 +204,24 @@ test('a peer that keeps a FIN-ended idle connection half-open does not hold the 
   );
   for (const client of clients) assert.equal(await client.waitEnding(), 'fin');
 });
+
+test('HTTPS: a TCP connection that never starts its TLS handshake does not hold the shutdown', async () => {
+  const { createServer } = await import('node:https');
+  const { connect } = await import('node:net');
+  const { tls } = await import('./support/tls.ts');
+  const { listen } = await import('./support/harness.ts');
+  const { lameduck } = testLameduck({ drainDelay: 100, gracePeriod: 5000, firstRequestGrace: 200 });
+  const server = createServer(tls, (_req, res) => res.end('ok'));
+  lameduck.register(server);
+  const port = await listen(server);
+  const probe = connect(port, '127.0.0.1'); // like a TCP health check: connects, says nothing
+  probe.on('error', () => {});
+  await new Promise((resolve) => probe.once('connect', resolve));
+  const report = await lameduck.shutdown('test');
+  assert.equal(report.outcome, 'clean');
+  assert.ok(
+    report.timeline.stoppedAfterMs < 2000,
+    `stopped after ${report.timeline.stoppedAfterMs} ms`,
+  );
+  probe.destroy();
+});
