@@ -74,7 +74,7 @@ export class Http1Connections {
     const connection = this.#connections.get(socket);
     if (!connection) return;
     connection.upgraded = request;
-    this.#context.counters.requests++;
+    countRequest(this.#context);
     if (this.#context.phase() === 'closing') this.#closeUpgraded(connection);
   }
 
