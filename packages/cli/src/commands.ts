@@ -16,4 +16,9 @@ export const commands: Readonly<Record<string, CommandEntry>> = {
     load: () =>
       import('./audit/command.js').then((m) => m.default as unknown as CommandSpec<OptionSpecs>),
   },
+  load: {
+    summary: 'Send requests at a fixed rate and count every failure, by class, per second',
+    load: () =>
+      import('./load/command.js').then((m) => m.default as unknown as CommandSpec<OptionSpecs>),
+  },
 };
