@@ -10,4 +10,10 @@ export interface CommandEntry {
  * The subcommands, one folder each, loaded only when used so that `lameduck run` starts fast.
  * Each folder's `command.ts` default-exports its spec.
  */
-export const commands: Readonly<Record<string, CommandEntry>> = {};
+export const commands: Readonly<Record<string, CommandEntry>> = {
+  run: {
+    summary: 'Run an app as PID 1: pass signals on, wait for all of it to drain, reap zombies',
+    load: () =>
+      import('./run/command.js').then((m) => m.default as unknown as CommandSpec<OptionSpecs>),
+  },
+};
