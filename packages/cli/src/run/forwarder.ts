@@ -18,9 +18,14 @@ export interface ForwardTarget {
  * Returns the pids signalled outside the group.
  */
 export function forwardSignal(kill: Kill, target: ForwardTarget, signal: NodeJS.Signals): number[] {
-  if (target.childOnly) {
-    if (target.childRunning) kill(target.child, signal);
+  if (target.childOnly && target.childRunning) {
+    kill(target.child, signal);
     return [];
+  }
+  if (target.childOnly) {
+    // The main child is gone: what it left behind gets the signal, one process at a time.
+    for (const p of target.live) kill(p.pid, signal);
+    return target.live.map((p) => p.pid);
   }
   kill(-target.child, signal);
   const outside = target.live.filter((p) => p.pgid !== target.child).map((p) => p.pid);
@@ -28,9 +33,8 @@ export function forwardSignal(kill: Kill, target: ForwardTarget, signal: NodeJS.
   return outside;
 }
 
-/** SIGKILL for everything of the app that is left: the group, the main child and every live process. */
+/** SIGKILL for everything of the app that is left: the group, and every live process (main child included). */
 export function killEverything(kill: Kill, target: ForwardTarget): void {
   kill(-target.child, 'SIGKILL');
-  if (target.childRunning) kill(target.child, 'SIGKILL');
   for (const p of target.live) kill(p.pid, 'SIGKILL');
 }

@@ -155,13 +155,16 @@ export async function supervise(
     exit = await child.exited;
     debug(`main child exited with ${exit.signal ?? `code ${exit.code}`}`);
     delay?.abort();
+    let restSignalled = false;
     for (;;) {
       reapOrphans();
       const live = liveAppProcesses(system.processes(), scope);
       if (live.length === 0) break;
-      if (!stopping) {
+      if (!restSignalled) {
+        restSignalled = true;
         debug(`${live.length} process(es) left after the main child: ${describeProcesses(live)}`);
-        stop('SIGTERM');
+        // With the group signalled they already got SIGTERM; do not send a second one.
+        if (!stopping || options.signalChildOnly) stop('SIGTERM');
       }
       if (killedAt !== undefined && Date.now() - killedAt > AFTER_KILL_MS) {
         warn(`still running after SIGKILL, giving up on them: ${describeProcesses(live)}`);

@@ -1,0 +1,204 @@
+// `lameduck run` as an ordinary process (no PID namespace, no root needed): exit codes, signal
+// forwarding to the whole group, the drain delay with its readiness file and endpoint, the deadline.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { loadReaper } from '../../src/run/native.ts';
+import { count, startCli } from './fixtures/cli.ts';
+
+const ready =
+  (n = 1) =>
+  (cli: ReturnType<typeof startCli>) =>
+  () =>
+    count(cli.log(), 'ready') >= n;
+
+async function finished(args: string[], env: Record<string, string> = {}) {
+  const cli = startCli(args, env);
+  try {
+    return { code: await cli.exited, stderr: cli.stderr() };
+  } finally {
+    cli.cleanup();
+  }
+}
+
+describe('exit codes', () => {
+  test("exits with the main child's code, quietly", async () => {
+    const { code, stderr } = await finished(['--', 'sh', '-c', 'exit 3']);
+    assert.equal(code, 3);
+    assert.equal(stderr, '');
+  });
+
+  test('a signal that ended the child becomes 128 + its number', async () => {
+    const { code } = await finished(['--', 'sh', '-c', 'kill -USR2 $$']);
+    assert.equal(code, 128 + 12);
+  });
+
+  test('--remap-exit maps the code; a malformed mapping is a usage error naming the flag', async () => {
+    assert.equal((await finished(['--remap-exit', '143:0', '--', 'sh', '-c', 'exit 143'])).code, 0);
+    assert.equal((await finished(['--remap-exit', '9:1,3:7', '--', 'sh', '-c', 'exit 3'])).code, 7);
+    const bad = await finished(['--remap-exit', '143=0', '--', 'true']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--remap-exit expects <from>:<to> .* got "143=0"/);
+  });
+
+  test('a command that does not exist exits 127, one that cannot be executed 126, like a shell', async () => {
+    const missing = await finished(['--', 'no-such-command-lameduck']);
+    assert.equal(missing.code, 127);
+    assert.match(missing.stderr, /no-such-command-lameduck: command not found/);
+    const notExecutable = await finished(['--', './package.json']);
+    assert.equal(notExecutable.code, 126);
+    assert.match(notExecutable.stderr, /package\.json: cannot execute \(permission denied\)/);
+  });
+
+  test('without a command it is a usage error', async () => {
+    const { code, stderr } = await finished([]);
+    assert.equal(code, 2);
+    assert.match(stderr, /missing the command to run/);
+  });
+});
+
+describe('signals', () => {
+  test('SIGHUP, SIGUSR2 and SIGWINCH reach every process of the group once; SIGTERM drains all', async () => {
+    // A parent that exits at once on SIGTERM and a grandchild that drains: both log the signals.
+    const cli = startCli(['--', 'node', 'app.mjs', '--grandchildren', '1']);
+    try {
+      await cli.waitFor('parent and grandchild', ready(2)(cli));
+      for (const signal of ['SIGHUP', 'SIGUSR2', 'SIGWINCH'] as const) cli.signal(signal);
+      await cli.waitFor('the signals', () =>
+        ['sighup', 'sigusr2', 'sigwinch'].every((s) => count(cli.log(), s) === 2),
+      );
+      cli.signal('SIGTERM');
+      assert.equal(await cli.exited, 0);
+      assert.deepEqual(cli.markers(), ['drained'], 'the grandchild finished its drain');
+      assert.equal(count(cli.log(), 'finish'), 2);
+      assert.equal(count(cli.log(), 'sigterm#1'), 1);
+      assert.equal(count(cli.log(), 'sigterm#2'), 0, 'nobody got SIGTERM twice');
+      for (const s of ['sighup', 'sigusr2', 'sigwinch']) assert.equal(count(cli.log(), s), 2);
+    } finally {
+      cli.cleanup();
+    }
+  });
+
+  test('--signal-child-only signals the main child alone, then what it left behind', async () => {
+    const cli = startCli(['--signal-child-only', '--', 'node', 'app.mjs', '--grandchildren', '1']);
+    try {
+      await cli.waitFor('parent and grandchild', ready(2)(cli));
+      cli.signal('SIGUSR2');
+      await cli.waitFor(
+        'the parent to see SIGUSR2',
+        () => count(cli.log(), 'sigusr2', 'parent') === 1,
+      );
+      cli.signal('SIGTERM');
+      assert.equal(await cli.exited, 0);
+      assert.equal(count(cli.log(), 'sigusr2', 'app'), 0, 'the grandchild did not get SIGUSR2');
+      assert.deepEqual(
+        cli.markers(),
+        ['drained'],
+        'the grandchild got SIGTERM once the parent left',
+      );
+    } finally {
+      cli.cleanup();
+    }
+  });
+
+  test('at the --grace deadline everything left gets SIGKILL, and stderr says so', async () => {
+    const cli = startCli(['--grace', '1s', '--', 'node', 'app.mjs', '--ignore-term']);
+    try {
+      await cli.waitFor('the app', ready()(cli));
+      cli.signal('SIGTERM');
+      assert.equal(await cli.exited, 137);
+      assert.match(
+        cli.stderr(),
+        /grace period of 1s is over; sending SIGKILL to 1 process\(es\) still running: \d+ \(node\)/,
+      );
+      assert.equal(count(cli.log(), 'ignored'), 1);
+    } finally {
+      cli.cleanup();
+    }
+  });
+});
+
+describe('waiting for the whole app', () => {
+  const reaper = loadReaper(process.env);
+  for (const native of [true, false]) {
+    const skip =
+      native && !reaper.available
+        ? `no native reaper: ${reaper.available || reaper.reason}`
+        : false;
+    test(`grandchildren still draining after the main child exits are waited for (native reaper ${native ? 'on' : 'off'})`, {
+      skip,
+    }, async () => {
+      const env: Record<string, string> = native ? {} : { LAMEDUCK_REAPER: 'off' };
+      const cli = startCli(['--', 'node', 'app.mjs', '--grandchildren', '2'], env);
+      try {
+        await cli.waitFor('parent and grandchildren', ready(3)(cli));
+        cli.signal('SIGTERM');
+        assert.equal(await cli.exited, 0);
+        assert.deepEqual(cli.markers(), ['drained', 'drained']);
+        assert.equal(
+          count(cli.log(), 'finish'),
+          3,
+          'parent and both grandchildren exited on their own',
+        );
+      } finally {
+        cli.cleanup();
+      }
+    });
+  }
+
+  test('when the main child exits by itself, what is left gets SIGTERM and is waited for', async () => {
+    const cli = startCli(['--', 'sh', '-c', 'node app.mjs & sleep 0.5']);
+    try {
+      assert.equal(await cli.exited, 0);
+      assert.deepEqual(cli.markers(), ['drained']);
+    } finally {
+      cli.cleanup();
+    }
+  });
+});
+
+describe('--drain-delay', () => {
+  test('not ready at once, SIGTERM held back; a second signal skips the rest of the delay', async () => {
+    const cli = startCli((dir) => [
+      '--drain-delay',
+      '60s',
+      '--ready-port',
+      '0',
+      '--ready-host',
+      '127.0.0.1',
+      '--ready-file',
+      join(dir, 'READY'),
+      '--verbose',
+      '--',
+      'node',
+      'app.mjs',
+    ]);
+    const readyFile = join(cli.dir, 'READY');
+    try {
+      await cli.waitFor(
+        'the app and the endpoint',
+        () => ready()(cli)() && /readiness endpoint on port \d+/.test(cli.stderr()),
+      );
+      const port = /readiness endpoint on port (\d+)/.exec(cli.stderr())?.[1];
+      const url = `http://127.0.0.1:${port}/ready`;
+      assert.equal((await fetch(url)).status, 200);
+      assert.equal(existsSync(readyFile), true, 'the ready file exists while the app serves');
+      cli.signal('SIGTERM');
+      await cli.waitFor('the delay', () => /holding SIGTERM back for 1m/.test(cli.stderr()));
+      assert.equal(existsSync(readyFile), false, 'the ready file is removed at once');
+      const during = await fetch(url);
+      assert.equal(during.status, 503);
+      assert.equal(await during.text(), 'draining\n');
+      assert.equal(count(cli.log(), 'sigterm#1'), 0, 'the app has not been signalled yet');
+      cli.signal('SIGINT');
+      assert.equal(await cli.exited, 0);
+      assert.deepEqual(cli.markers(), ['drained']);
+      assert.equal(count(cli.log(), 'sigterm#1'), 1);
+      assert.match(cli.stderr(), /SIGINT during the drain delay: passing SIGTERM on now/);
+      assert.equal(existsSync(readyFile), false);
+    } finally {
+      cli.cleanup();
+    }
+  });
+});
