@@ -5,5 +5,6 @@ export { type ProcessEntry, parseStat, readProcessTable } from './proc.js';
 export { Readiness, type ReadinessOptions } from './readiness.js';
 export { FORWARDED_SIGNALS, type Kill, type SignalSource } from './signals.js';
 export { type StartChild, startChild } from './spawn.js';
-export { type SupervisorOptions, type SupervisorSystem, supervise } from './supervisor.js';
+export { supervise } from './supervisor.js';
+export type { SupervisorOptions, SupervisorSystem } from './system.js';
 export { type AppScope, appProcesses, liveAppProcesses } from './tracker.js';

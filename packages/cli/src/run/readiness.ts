@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CliError } from '../errors.js';
 
@@ -74,7 +74,9 @@ export class Readiness {
   }
 }
 
-function listen(readiness: Readiness, options: ReadinessOptions): Promise<Server> {
+/** node:http is loaded only when an endpoint is asked for, to keep `lameduck run` quick to start. */
+async function listen(readiness: Readiness, options: ReadinessOptions): Promise<Server> {
+  const { createServer } = await import('node:http');
   const server = createServer((request, response) => {
     const status = readiness.ready ? 200 : 503;
     response.writeHead(status, { 'content-type': 'text/plain', connection: 'close' });

@@ -1,45 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatDuration } from 'lameduck';
-import { type ExitRemap, exitCodeOf, remapExit } from './exit-code.js';
-import { type ForwardTarget, forwardSignal, killEverything } from './forwarder.js';
-import type { ReaperStatus } from './native.js';
-import type { ProcessTable } from './proc.js';
-import { Readiness, type ReadinessOptions } from './readiness.js';
-import { FORWARDED_SIGNALS, isTermination, type Kill, type SignalSource } from './signals.js';
-import type { ChildExit, StartChild, StartedChild } from './spawn.js';
-import { describeProcesses, liveAppProcesses, orphanZombies } from './tracker.js';
-
-export interface SupervisorOptions {
-  readonly command: string;
-  readonly args: readonly string[];
-  /** ms from the first termination signal to SIGKILL for everything left; 0 = no deadline. */
-  readonly grace: number;
-  /** ms to hold SIGTERM back (not ready meanwhile) before passing it on. */
-  readonly drainDelay: number;
-  readonly signalChildOnly: boolean;
-  readonly remap: ExitRemap;
-  readonly readiness: ReadinessOptions;
-  /** How often the process table is read while waiting for the app's last process. */
-  readonly pollInterval?: number;
-}
-
-/** Everything the supervisor touches of the system; command.ts fills it from `process`. */
-export interface SupervisorSystem {
-  readonly pid: number;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly cwd: string;
-  readonly startChild: StartChild;
-  readonly kill: Kill;
-  readonly processes: ProcessTable;
-  readonly signals: SignalSource;
-  readonly reaper: ReaperStatus;
-  /** Always shown (stderr). */
-  readonly warn: (message: string) => void;
-  /** Shown with --verbose. */
-  readonly debug: (message: string) => void;
-  /** Called once the readiness endpoint listens (its address, for logs and tests). */
-  readonly onReady?: (readiness: Readiness) => void;
-}
+import { Deadline } from './deadline.js';
+import { exitCodeOf, remapExit } from './exit-code.js';
+import { type ForwardTarget, forwardSignal } from './forwarder.js';
+import { Readiness } from './readiness.js';
+import { FORWARDED_SIGNALS, isTermination } from './signals.js';
+import type { ChildExit, StartedChild } from './spawn.js';
+import type { SupervisorOptions, SupervisorSystem } from './system.js';
+import { type AppScope, describeProcesses, liveAppProcesses, orphanZombies } from './tracker.js';
 
 /** How long processes may take to vanish after SIGKILL before we stop waiting for them. */
 const AFTER_KILL_MS = 5000;
@@ -76,21 +44,11 @@ export async function supervise(
   const ready = readiness;
 
   const scope = { self: system.pid, child: child.pid };
-  const reaper = system.reaper.available ? system.reaper.reaper : undefined;
-  const reapOrphans = () => {
-    if (!reaper) return;
-    for (const zombie of orphanZombies(system.processes(), scope)) {
-      const reaped = reaper.reap(zombie.pid);
-      if (reaped) debug(`reaped orphan ${zombie.pid} (${zombie.comm})`);
-    }
-  };
-
+  const reapOrphans = () => reapOrphanZombies(system, scope);
+  const deadline = new Deadline(options.grace, system.kill, warn);
   let exit: ChildExit | undefined;
   let stopping = false;
   let delay: AbortController | undefined;
-  let deadline: NodeJS.Timeout | undefined;
-  let killedAt: number | undefined;
-  let killedSome = false;
 
   const target = (): ForwardTarget => ({
     child: child.pid,
@@ -105,18 +63,7 @@ export async function supervise(
       `sent ${signal} to ${options.signalChildOnly ? 'the main child' : `the process group${extra}`}`,
     );
   };
-  const startDeadline = () => {
-    if (deadline !== undefined || options.grace === 0) return;
-    deadline = setTimeout(() => {
-      const left = target();
-      killedAt = Date.now();
-      killedSome = left.live.length > 0;
-      warn(
-        `grace period of ${formatDuration(options.grace)} is over; sending SIGKILL to ${left.live.length} process(es) still running: ${describeProcesses(left.live)}`,
-      );
-      killEverything(system.kill, left);
-    }, options.grace);
-  };
+  const startDeadline = () => deadline.start(target);
   const stop = (signal: NodeJS.Signals) => {
     stopping = true;
     ready.drain();
@@ -166,7 +113,7 @@ export async function supervise(
         // With the group signalled they already got SIGTERM; do not send a second one.
         if (!stopping || options.signalChildOnly) stop('SIGTERM');
       }
-      if (killedAt !== undefined && Date.now() - killedAt > AFTER_KILL_MS) {
+      if (deadline.firedLongerAgoThan(AFTER_KILL_MS)) {
         warn(`still running after SIGKILL, giving up on them: ${describeProcesses(live)}`);
         break;
       }
@@ -174,7 +121,7 @@ export async function supervise(
     }
   } finally {
     clearInterval(reapTimer);
-    clearTimeout(deadline);
+    deadline.cancel();
     delay?.abort();
     unsubscribe();
     await ready.close();
@@ -182,5 +129,15 @@ export async function supervise(
   debug('every process of the app has exited');
   const code = exitCodeOf(exit.code, exit.signal);
   // A drain cut short by the deadline never looks like success.
-  return remapExit(killedSome && code === 0 ? 137 : code, options.remap);
+  return remapExit(deadline.killed > 0 && code === 0 ? 137 : code, options.remap);
+}
+
+/** Collects orphaned zombies re-parented to us, if the native reaper is there (see native.ts). */
+function reapOrphanZombies(system: SupervisorSystem, scope: AppScope): void {
+  if (!system.reaper.available) return;
+  for (const zombie of orphanZombies(system.processes(), scope)) {
+    if (system.reaper.reaper.reap(zombie.pid)) {
+      system.debug(`reaped orphan ${zombie.pid} (${zombie.comm})`);
+    }
+  }
 }
