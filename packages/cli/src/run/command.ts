@@ -7,13 +7,21 @@ import { type SignalSource, systemKill } from './signals.js';
 import { startChild } from './spawn.js';
 import { supervise } from './supervisor.js';
 
-/** The process edge of `lameduck run`: real signals, kill(2), /proc and the native reaper. */
-const processSignals: SignalSource = (signals, handler) => {
-  for (const signal of signals) process.on(signal, handler);
-  return () => {
-    for (const signal of signals) process.off(signal, handler);
+/**
+ * The process edge of `lameduck run`: real signal handlers. A SIGINT or SIGTERM that reached the CLI
+ * before this command took the signals over (it aborted `early`) is delivered first, not lost.
+ */
+function processSignals(early: AbortSignal): SignalSource {
+  return (signals, handler) => {
+    for (const signal of signals) process.on(signal, handler);
+    const reason = early.aborted ? String((early.reason as Error | undefined)?.message) : '';
+    const missed = /\bSIG(INT|TERM)\b/.exec(reason)?.[0] as NodeJS.Signals | undefined;
+    if (missed) handler(missed);
+    return () => {
+      for (const signal of signals) process.off(signal, handler);
+    };
   };
-};
+}
 
 export default defineCommand({
   name: 'run',
@@ -73,7 +81,7 @@ SIGUSR1, SIGUSR2 and SIGWINCH on to the whole group, then exits with the main ch
     'lameduck run --grace 25s --drain-delay 5s --ready-port 8081 -- node server.js',
     'lameduck run --remap-exit 143:0 -- ./start.sh',
   ],
-  async run({ options, rest, io }) {
+  async run({ options, rest, io, signal }) {
     const [command, ...args] = rest;
     if (command === undefined) {
       throw usageError(
@@ -108,7 +116,7 @@ SIGUSR1, SIGUSR2 and SIGWINCH on to the whole group, then exits with the main ch
         startChild,
         kill: systemKill,
         processes: readProcessTable,
-        signals: processSignals,
+        signals: processSignals(signal),
         reaper,
         warn: write,
         debug: options.verbose ? write : () => undefined,

@@ -148,7 +148,10 @@ describe('waiting for the whole app', () => {
   }
 
   test('when the main child exits by itself, what is left gets SIGTERM and is waited for', async () => {
-    const cli = startCli(['--', 'sh', '-c', 'node app.mjs & sleep 0.5']);
+    // sh starts the app, waits until it is ready (its SIGTERM listener is installed) and exits 0.
+    const script =
+      'node app.mjs & until grep -q ready "$FIXTURE_LOG" 2>/dev/null; do sleep 0.05; done';
+    const cli = startCli(['--', 'sh', '-c', script]);
     try {
       assert.equal(await cli.exited, 0);
       assert.deepEqual(cli.markers(), ['drained']);
@@ -199,6 +202,30 @@ describe('--drain-delay', () => {
       assert.equal(existsSync(readyFile), false);
     } finally {
       cli.cleanup();
+    }
+  });
+});
+
+describe('readiness endpoint errors', () => {
+  test('a --ready-port that is taken fails at once with exit 1, naming the flag and the reason', async () => {
+    const { createServer } = await import('node:http');
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const { code, stderr } = await finished([
+        '--ready-port',
+        String(port),
+        '--ready-host',
+        '127.0.0.1',
+        '--',
+        'sleep',
+        '30',
+      ]);
+      assert.equal(code, 1);
+      assert.match(stderr, new RegExp(`--ready-port ${port} cannot listen: EADDRINUSE`));
+    } finally {
+      taken.close();
     }
   });
 });
