@@ -19,6 +19,13 @@ interface Init {
   readonly argv: readonly string[];
 }
 
+/** Node's own start and memory, for context: most of `lameduck run`'s cost is Node itself. */
+const nodeItself = {
+  name: '`node` alone (context)',
+  start: ['node', '-e', '0'],
+  idle: ['node', '-e', 'setTimeout(() => {}, 30000)'],
+};
+
 const lameduck: Init = {
   name: '`lameduck run`',
   argv: ['node', lameduckBin, 'run', '--grace', '4s', '--'],
@@ -75,13 +82,13 @@ async function matrix(context: BenchContext): Promise<string> {
   return rows.join('\n');
 }
 
-/** Median wall time of `<init> true` as PID 1, and the init's resident memory while it waits. */
-async function cost(init: Init, runs: number): Promise<{ startMs: number; rssKiB: number }> {
+/** Median wall time of `start` as PID 1 (start and exit), and the PID 1's memory while `idle` runs. */
+async function cost(start: readonly string[], idle: readonly string[], runs: number) {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const started = process.hrtime.bigint();
     await new Promise<void>((resolve, reject) => {
-      const child = spawn('unshare', ['--pid', '--fork', '--mount-proc', ...init.argv, 'true'], {
+      const child = spawn('unshare', ['--pid', '--fork', '--mount-proc', ...start], {
         stdio: 'ignore',
       });
       child.once('error', reject);
@@ -90,8 +97,7 @@ async function cost(init: Init, runs: number): Promise<{ startMs: number; rssKiB
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
   times.sort((a, b) => a - b);
-  const argv = init.argv.length ? [...init.argv, 'sleep', '30'] : ['sleep', '30'];
-  const child = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', ...argv], {
+  const child = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', ...idle], {
     cwd: fixturesDir,
     stdio: 'ignore',
   });
@@ -106,11 +112,19 @@ async function cost(init: Init, runs: number): Promise<{ startMs: number; rssKiB
 
 async function costs(context: BenchContext): Promise<string> {
   const measured = [];
-  for (const init of inits.slice(1).concat(lameduck)) {
+  for (const init of [...inits.slice(1), lameduck]) {
     context.log(`cost of ${init.name}`);
-    measured.push({ init, ...(await cost(init, 15)) });
+    const start = [...init.argv, 'true'];
+    const idle = [...init.argv, 'sleep', '30'];
+    measured.push({ init, ...(await cost(start, idle, 15)) });
   }
-  const inPeers = measured.filter((m) => m.init !== lameduck && m.init.argv.length > 0);
+  context.log('cost of node alone');
+  const node = {
+    init: { name: nodeItself.name, argv: [] },
+    ...(await cost(nodeItself.start, nodeItself.idle, 15)),
+  };
+  measured.push(node);
+  const inPeers = measured.filter((m) => inits.slice(2).includes(m.init));
   const bestStart = Math.min(...inPeers.map((m) => m.startMs));
   const bestRss = Math.min(...inPeers.map((m) => m.rssKiB));
   const rows = [
@@ -143,7 +157,7 @@ SIGKILL. \`lameduck run\` uses \`--grace 4s\`; the peers have no deadline.
 ${table}
 
 Cost of the init itself (ratios against the best of tini and dumb-init in this run; "app as PID 1"
-for context):
+and Node alone for context — Node's own start-up and heap are most of \`lameduck run\`'s cost):
 
 ${cost}
 `;

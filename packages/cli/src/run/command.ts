@@ -49,7 +49,7 @@ SIGUSR1, SIGUSR2 and SIGWINCH on to the whole group, then exits with the main ch
     readyFile: {
       kind: 'string',
       valueName: '<path>',
-      description: 'Write this file once the app started; remove it the moment SIGTERM arrives',
+      description: 'Write this file as the app starts; remove it the moment SIGTERM arrives',
     },
     readyPort: {
       kind: 'integer',

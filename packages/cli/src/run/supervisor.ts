@@ -45,6 +45,16 @@ export async function supervise(
 
   const scope = { self: system.pid, child: child.pid };
   const reapOrphans = () => reapOrphanZombies(system, scope);
+  // A burst of SIGCHLDs (a shell script forking away) costs one scan of /proc, not one each.
+  let reapQueued = false;
+  const queueReap = () => {
+    if (reapQueued) return;
+    reapQueued = true;
+    setImmediate(() => {
+      reapQueued = false;
+      reapOrphans();
+    });
+  };
   const deadline = new Deadline(options.grace, system.kill, warn);
   let exit: ChildExit | undefined;
   let stopping = false;
@@ -72,7 +82,7 @@ export async function supervise(
   };
 
   onSignal = (signal) => {
-    if (signal === 'SIGCHLD') return reapOrphans();
+    if (signal === 'SIGCHLD') return queueReap();
     debug(`received ${signal}`);
     if (delay && (signal === 'SIGTERM' || signal === 'SIGINT')) {
       debug(`${signal} during the drain delay: passing SIGTERM on now`);
