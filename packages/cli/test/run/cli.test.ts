@@ -229,3 +229,38 @@ describe('readiness endpoint errors', () => {
     }
   });
 });
+
+describe('--drain-delay without a second signal', () => {
+  test('SIGTERM reaches the app once the delay is over', async () => {
+    const cli = startCli(['--drain-delay', '300ms', '--verbose', '--', 'node', 'app.mjs']);
+    try {
+      await cli.waitFor('the app', ready()(cli));
+      cli.signal('SIGTERM');
+      assert.equal(await cli.exited, 0);
+      assert.deepEqual(cli.markers(), ['drained']);
+      const stderr = cli.stderr();
+      const held = stderr.indexOf('holding SIGTERM back for 300ms');
+      const sent = stderr.indexOf('sent SIGTERM to the process group');
+      assert.ok(held !== -1 && sent > held, stderr);
+    } finally {
+      cli.cleanup();
+    }
+  });
+});
+
+describe('bad flags are usage errors that name the flag, the expectation and the value', () => {
+  const cases: [string[], RegExp][] = [
+    [['--grace', '5'], /--grace expects a duration such as 500ms, 5s or 2m .*got "5"/],
+    [['--drain-delay', 'soon'], /--drain-delay expects a duration .*got "soon"/],
+    [['--ready-port', '70000'], /--ready-port expects a whole number from 0 to 65535, got "70000"/],
+    [['--remap-exit', '1:999'], /--remap-exit expects <from>:<to> .*got "1:999"/],
+    [['--gracee', '5s'], /unknown option --gracee \(did you mean --grace\?\)/],
+  ];
+  for (const [flags, message] of cases) {
+    test(flags.join(' '), async () => {
+      const { code, stderr } = await finished([...flags, '--', 'true']);
+      assert.equal(code, 2);
+      assert.match(stderr, message);
+    });
+  }
+});
