@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { loadReaper } from '../../src/run/native.ts';
-import { count, startCli } from './fixtures/cli.ts';
+import { count, sigtermWhenReady, startCli } from './fixtures/cli.ts';
 
 const ready =
   (n = 1) =>
@@ -105,9 +105,7 @@ describe('signals', () => {
   test('at the --grace deadline everything left gets SIGKILL, and stderr says so', async () => {
     const cli = startCli(['--grace', '1s', '--', 'node', 'app.mjs', '--ignore-term']);
     try {
-      await cli.waitFor('the app', ready()(cli));
-      cli.signal('SIGTERM');
-      assert.equal(await cli.exited, 137);
+      assert.equal(await sigtermWhenReady(cli), 137);
       assert.match(
         cli.stderr(),
         /grace period of 1s is over; sending SIGKILL to 1 process\(es\) still running: \d+ \(node\)/,
@@ -132,9 +130,7 @@ describe('waiting for the whole app', () => {
       const env: Record<string, string> = native ? {} : { LAMEDUCK_REAPER: 'off' };
       const cli = startCli(['--', 'node', 'app.mjs', '--grandchildren', '2'], env);
       try {
-        await cli.waitFor('parent and grandchildren', ready(3)(cli));
-        cli.signal('SIGTERM');
-        assert.equal(await cli.exited, 0);
+        assert.equal(await sigtermWhenReady(cli, 3), 0);
         assert.deepEqual(cli.markers(), ['drained', 'drained']);
         assert.equal(
           count(cli.log(), 'finish'),
@@ -234,9 +230,7 @@ describe('--drain-delay without a second signal', () => {
   test('SIGTERM reaches the app once the delay is over', async () => {
     const cli = startCli(['--drain-delay', '300ms', '--verbose', '--', 'node', 'app.mjs']);
     try {
-      await cli.waitFor('the app', ready()(cli));
-      cli.signal('SIGTERM');
-      assert.equal(await cli.exited, 0);
+      assert.equal(await sigtermWhenReady(cli), 0);
       assert.deepEqual(cli.markers(), ['drained']);
       const stderr = cli.stderr();
       const held = stderr.indexOf('holding SIGTERM back for 300ms');
