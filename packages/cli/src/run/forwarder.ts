@@ -38,3 +38,14 @@ export function killEverything(kill: Kill, target: ForwardTarget): void {
   kill(-target.child, 'SIGKILL');
   for (const p of target.live) kill(p.pid, 'SIGKILL');
 }
+
+/**
+ * SIGCONT for the app's stopped processes (state T), after a termination signal: a stopped process
+ * keeps SIGTERM pending and would otherwise sit out the whole grace period (systemd does the same).
+ * Returns the pids continued.
+ */
+export function continueStopped(kill: Kill, live: readonly ProcessEntry[]): number[] {
+  const stopped = live.filter((p) => p.state === 'T').map((p) => p.pid);
+  for (const pid of stopped) kill(pid, 'SIGCONT');
+  return stopped;
+}

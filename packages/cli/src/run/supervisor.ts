@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { formatDuration } from 'lameduck';
 import { Deadline } from './deadline.js';
 import { exitCodeOf, remapExit } from './exit-code.js';
-import { type ForwardTarget, forwardSignal } from './forwarder.js';
+import { continueStopped, type ForwardTarget, forwardSignal } from './forwarder.js';
 import { Readiness } from './readiness.js';
 import { FORWARDED_SIGNALS, isTermination } from './signals.js';
 import type { ChildExit, StartedChild } from './spawn.js';
@@ -79,6 +79,8 @@ export async function supervise(
     ready.drain();
     startDeadline();
     forward(signal);
+    const continued = continueStopped(system.kill, liveAppProcesses(system.processes(), scope));
+    if (continued.length) debug(`sent SIGCONT to stopped process(es) ${continued.join(', ')}`);
   };
 
   onSignal = (signal) => {

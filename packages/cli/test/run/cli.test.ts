@@ -1,7 +1,7 @@
 // `lameduck run` as an ordinary process (no PID namespace, no root needed): exit codes, signal
 // forwarding to the whole group, the drain delay with its readiness file and endpoint, the deadline.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { loadReaper } from '../../src/run/native.ts';
@@ -111,6 +111,27 @@ describe('signals', () => {
         /grace period of 1s is over; sending SIGKILL to 1 process\(es\) still running: \d+ \(node\)/,
       );
       assert.equal(count(cli.log(), 'ignored'), 1);
+    } finally {
+      cli.cleanup();
+    }
+  });
+});
+
+describe('stopped processes', () => {
+  test('a stopped app is continued after SIGTERM, so it drains instead of waiting for SIGKILL', async () => {
+    const cli = startCli(['--grace', '20s', '--verbose', '--', 'node', 'app.mjs']);
+    try {
+      await cli.waitFor('the app', ready()(cli));
+      const app = Number(cli.log().find((l) => l[0] === 'ready')?.[1]);
+      process.kill(app, 'SIGSTOP');
+      await cli.waitFor('the app to be stopped', () =>
+        /\) T /.test(readFileSync(`/proc/${app}/stat`, 'utf8')),
+      );
+      cli.signal('SIGTERM');
+      assert.equal(await cli.exited, 0);
+      assert.deepEqual(cli.markers(), ['drained']);
+      assert.match(cli.stderr(), new RegExp(`sent SIGCONT to stopped process\\(es\\) ${app}`));
+      assert.doesNotMatch(cli.stderr(), /grace period/);
     } finally {
       cli.cleanup();
     }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CliError } from '../../src/errors.ts';
 import { exitCodeOf, parseRemap, remapExit } from '../../src/run/exit-code.ts';
-import { forwardSignal, killEverything } from '../../src/run/forwarder.ts';
+import { continueStopped, forwardSignal, killEverything } from '../../src/run/forwarder.ts';
 import { isGone, type ProcessEntry, parseStat, readProcessTable } from '../../src/run/proc.ts';
 import { appProcesses, liveAppProcesses, orphanZombies } from '../../src/run/tracker.ts';
 
@@ -104,4 +104,16 @@ test('parseRemap rejects bad mappings with a usage error that names the flag', (
     );
   }
   assert.throws(() => parseRemap(['1:0', '1:2']), /maps exit code 1 more than once/);
+});
+
+test('continueStopped sends SIGCONT to stopped processes only', () => {
+  const sent: [number, string][] = [];
+  const kill = (pid: number, signal: NodeJS.Signals) => sent.push([pid, signal]) > 0;
+  const stopped = continueStopped(kill, [
+    entry(5, 1, 5, 'T'),
+    entry(6, 1, 5, 'S'),
+    entry(7, 1, 5, 'R'),
+  ]);
+  assert.deepEqual(stopped, [5]);
+  assert.deepEqual(sent, [[5, 'SIGCONT']]);
 });
