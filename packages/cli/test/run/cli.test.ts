@@ -5,22 +5,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { loadReaper } from '../../src/run/native.ts';
-import { count, sigtermWhenReady, startCli } from './fixtures/cli.ts';
+import { count, type RunningCli, sigtermWhenReady, withCli } from './fixtures/cli.ts';
 
 const ready =
   (n = 1) =>
-  (cli: ReturnType<typeof startCli>) =>
+  (cli: RunningCli) =>
   () =>
     count(cli.log(), 'ready') >= n;
 
-async function finished(args: string[], env: Record<string, string> = {}) {
-  const cli = startCli(args, env);
-  try {
-    return { code: await cli.exited, stderr: cli.stderr() };
-  } finally {
-    cli.cleanup();
-  }
-}
+const finished = (args: string[]) =>
+  withCli(args, async (cli) => ({ code: await cli.exited, stderr: cli.stderr() }));
 
 describe('exit codes', () => {
   test("exits with the main child's code, quietly", async () => {
@@ -61,8 +55,7 @@ describe('exit codes', () => {
 describe('signals', () => {
   test('SIGHUP, SIGUSR2 and SIGWINCH reach every process of the group once; SIGTERM drains all', async () => {
     // A parent that exits at once on SIGTERM and a grandchild that drains: both log the signals.
-    const cli = startCli(['--', 'node', 'app.mjs', '--grandchildren', '1']);
-    try {
+    await withCli(['--', 'node', 'app.mjs', '--grandchildren', '1'], async (cli) => {
       await cli.waitFor('parent and grandchild', ready(2)(cli));
       for (const signal of ['SIGHUP', 'SIGUSR2', 'SIGWINCH'] as const) cli.signal(signal);
       await cli.waitFor('the signals', () =>
@@ -75,52 +68,46 @@ describe('signals', () => {
       assert.equal(count(cli.log(), 'sigterm#1'), 1);
       assert.equal(count(cli.log(), 'sigterm#2'), 0, 'nobody got SIGTERM twice');
       for (const s of ['sighup', 'sigusr2', 'sigwinch']) assert.equal(count(cli.log(), s), 2);
-    } finally {
-      cli.cleanup();
-    }
+    });
   });
 
   test('--signal-child-only signals the main child alone, then what it left behind', async () => {
-    const cli = startCli(['--signal-child-only', '--', 'node', 'app.mjs', '--grandchildren', '1']);
-    try {
-      await cli.waitFor('parent and grandchild', ready(2)(cli));
-      cli.signal('SIGUSR2');
-      await cli.waitFor(
-        'the parent to see SIGUSR2',
-        () => count(cli.log(), 'sigusr2', 'parent') === 1,
-      );
-      cli.signal('SIGTERM');
-      assert.equal(await cli.exited, 0);
-      assert.equal(count(cli.log(), 'sigusr2', 'app'), 0, 'the grandchild did not get SIGUSR2');
-      assert.deepEqual(
-        cli.markers(),
-        ['drained'],
-        'the grandchild got SIGTERM once the parent left',
-      );
-    } finally {
-      cli.cleanup();
-    }
+    await withCli(
+      ['--signal-child-only', '--', 'node', 'app.mjs', '--grandchildren', '1'],
+      async (cli) => {
+        await cli.waitFor('parent and grandchild', ready(2)(cli));
+        cli.signal('SIGUSR2');
+        await cli.waitFor(
+          'the parent to see SIGUSR2',
+          () => count(cli.log(), 'sigusr2', 'parent') === 1,
+        );
+        cli.signal('SIGTERM');
+        assert.equal(await cli.exited, 0);
+        assert.equal(count(cli.log(), 'sigusr2', 'app'), 0, 'the grandchild did not get SIGUSR2');
+        assert.deepEqual(
+          cli.markers(),
+          ['drained'],
+          'the grandchild got SIGTERM once the parent left',
+        );
+      },
+    );
   });
 
   test('at the --grace deadline everything left gets SIGKILL, and stderr says so', async () => {
-    const cli = startCli(['--grace', '1s', '--', 'node', 'app.mjs', '--ignore-term']);
-    try {
+    await withCli(['--grace', '1s', '--', 'node', 'app.mjs', '--ignore-term'], async (cli) => {
       assert.equal(await sigtermWhenReady(cli), 137);
       assert.match(
         cli.stderr(),
         /grace period of 1s is over; sending SIGKILL to 1 process\(es\) still running: \d+ \(node\)/,
       );
       assert.equal(count(cli.log(), 'ignored'), 1);
-    } finally {
-      cli.cleanup();
-    }
+    });
   });
 });
 
 describe('stopped processes', () => {
   test('a stopped app is continued after SIGTERM, so it drains instead of waiting for SIGKILL', async () => {
-    const cli = startCli(['--grace', '20s', '--verbose', '--', 'node', 'app.mjs']);
-    try {
+    await withCli(['--grace', '20s', '--verbose', '--', 'node', 'app.mjs'], async (cli) => {
       await cli.waitFor('the app', ready()(cli));
       const app = Number(cli.log().find((l) => l[0] === 'ready')?.[1]);
       process.kill(app, 'SIGSTOP');
@@ -132,9 +119,7 @@ describe('stopped processes', () => {
       assert.deepEqual(cli.markers(), ['drained']);
       assert.match(cli.stderr(), new RegExp(`sent SIGCONT to stopped process\\(es\\) ${app}`));
       assert.doesNotMatch(cli.stderr(), /grace period/);
-    } finally {
-      cli.cleanup();
-    }
+    });
   });
 });
 
@@ -149,18 +134,19 @@ describe('waiting for the whole app', () => {
       skip,
     }, async () => {
       const env: Record<string, string> = native ? {} : { LAMEDUCK_REAPER: 'off' };
-      const cli = startCli(['--', 'node', 'app.mjs', '--grandchildren', '2'], env);
-      try {
-        assert.equal(await sigtermWhenReady(cli, 3), 0);
-        assert.deepEqual(cli.markers(), ['drained', 'drained']);
-        assert.equal(
-          count(cli.log(), 'finish'),
-          3,
-          'parent and both grandchildren exited on their own',
-        );
-      } finally {
-        cli.cleanup();
-      }
+      await withCli(
+        ['--', 'node', 'app.mjs', '--grandchildren', '2'],
+        async (cli) => {
+          assert.equal(await sigtermWhenReady(cli, 3), 0);
+          assert.deepEqual(cli.markers(), ['drained', 'drained']);
+          assert.equal(
+            count(cli.log(), 'finish'),
+            3,
+            'parent and both grandchildren exited on their own',
+          );
+        },
+        env,
+      );
     });
   }
 
@@ -168,19 +154,16 @@ describe('waiting for the whole app', () => {
     // sh starts the app, waits until it is ready (its SIGTERM listener is installed) and exits 0.
     const script =
       'node app.mjs & until grep -q ready "$FIXTURE_LOG" 2>/dev/null; do sleep 0.05; done';
-    const cli = startCli(['--', 'sh', '-c', script]);
-    try {
+    await withCli(['--', 'sh', '-c', script], async (cli) => {
       assert.equal(await cli.exited, 0);
       assert.deepEqual(cli.markers(), ['drained']);
-    } finally {
-      cli.cleanup();
-    }
+    });
   });
 });
 
 describe('--drain-delay', () => {
   test('not ready at once, SIGTERM held back; a second signal skips the rest of the delay', async () => {
-    const cli = startCli((dir) => [
+    const args = (dir: string) => [
       '--drain-delay',
       '60s',
       '--ready-port',
@@ -193,9 +176,9 @@ describe('--drain-delay', () => {
       '--',
       'node',
       'app.mjs',
-    ]);
-    const readyFile = join(cli.dir, 'READY');
-    try {
+    ];
+    await withCli(args, async (cli) => {
+      const readyFile = join(cli.dir, 'READY');
       await cli.waitFor(
         'the app and the endpoint',
         () => ready()(cli)() && /readiness endpoint on port \d+/.test(cli.stderr()),
@@ -217,9 +200,7 @@ describe('--drain-delay', () => {
       assert.equal(count(cli.log(), 'sigterm#1'), 1);
       assert.match(cli.stderr(), /SIGINT during the drain delay: passing SIGTERM on now/);
       assert.equal(existsSync(readyFile), false);
-    } finally {
-      cli.cleanup();
-    }
+    });
   });
 });
 
@@ -249,17 +230,14 @@ describe('readiness endpoint errors', () => {
 
 describe('--drain-delay without a second signal', () => {
   test('SIGTERM reaches the app once the delay is over', async () => {
-    const cli = startCli(['--drain-delay', '300ms', '--verbose', '--', 'node', 'app.mjs']);
-    try {
+    await withCli(['--drain-delay', '300ms', '--verbose', '--', 'node', 'app.mjs'], async (cli) => {
       assert.equal(await sigtermWhenReady(cli), 0);
       assert.deepEqual(cli.markers(), ['drained']);
       const stderr = cli.stderr();
       const held = stderr.indexOf('holding SIGTERM back for 300ms');
       const sent = stderr.indexOf('sent SIGTERM to the process group');
       assert.ok(held !== -1 && sent > held, stderr);
-    } finally {
-      cli.cleanup();
-    }
+    });
   });
 });
 
