@@ -150,6 +150,37 @@ describe('waiting for the whole app', () => {
     });
   }
 
+  // An app process that moved to its own session and whose parent exited: only a child subreaper
+  // (the native addon, when not PID 1) still sees it as ours.
+  const leaveSession =
+    'setsid node app.mjs & until grep -q ready "$FIXTURE_LOG" 2>/dev/null; do sleep 0.05; done';
+  test('as a child subreaper it signals and waits for an orphan that left the group and session', {
+    skip: reaper.available ? false : `no native reaper: ${reaper.available || reaper.reason}`,
+  }, async () => {
+    await withCli(['--verbose', '--', 'sh', '-c', leaveSession], async (cli) => {
+      assert.equal(await cli.exited, 0);
+      assert.deepEqual(cli.markers(), ['drained'], cli.stderr());
+      assert.match(
+        cli.stderr(),
+        /sent SIGTERM to the process group and 1 process\(es\) outside it/,
+      );
+    });
+  });
+
+  test('without the native reaper such an orphan escapes (documented limit)', async () => {
+    await withCli(
+      ['--', 'sh', '-c', leaveSession],
+      async (cli) => {
+        assert.equal(await cli.exited, 0);
+        assert.deepEqual(cli.markers(), [], 'nobody told the escaped app to drain');
+        const escaped = Number(cli.log().find((l) => l[0] === 'ready')?.[1]);
+        assert.ok(existsSync(`/proc/${escaped}`), 'the escaped app is still running');
+        process.kill(escaped, 'SIGKILL');
+      },
+      { LAMEDUCK_REAPER: 'off' },
+    );
+  });
+
   test('when the main child exits by itself, what is left gets SIGTERM and is waited for', async () => {
     // sh starts the app, waits until it is ready (its SIGTERM listener is installed) and exits 0.
     const script =
