@@ -69,9 +69,12 @@ export async function supervise(
   const forward = (signal: NodeJS.Signals) => {
     const outside = forwardSignal(system.kill, target(), signal);
     const extra = outside.length ? ` and ${outside.length} process(es) outside it` : '';
-    debug(
-      `sent ${signal} to ${options.signalChildOnly ? 'the main child' : `the process group${extra}`}`,
-    );
+    let to = `the process group${extra}`;
+    if (options.signalChildOnly) {
+      to =
+        exit === undefined ? 'the main child' : `the ${outside.length} process(es) it left behind`;
+    }
+    debug(`sent ${signal} to ${to}`);
   };
   const startDeadline = () => deadline.start(target);
   const stop = (signal: NodeJS.Signals) => {
@@ -109,6 +112,7 @@ export async function supervise(
   };
   for (const signal of pending.splice(0)) onSignal(signal);
   const reapTimer = setInterval(reapOrphans, 1000);
+  let gaveUp = false;
 
   try {
     exit = await child.exited;
@@ -127,6 +131,7 @@ export async function supervise(
       }
       if (deadline.firedLongerAgoThan(AFTER_KILL_MS)) {
         warn(`still running after SIGKILL, giving up on them: ${describeProcesses(live)}`);
+        gaveUp = true;
         break;
       }
       await sleep(poll);
@@ -138,7 +143,7 @@ export async function supervise(
     unsubscribe();
     await ready.close();
   }
-  debug('every process of the app has exited');
+  if (!gaveUp) debug('every process of the app has exited');
   const code = exitCodeOf(exit.code, exit.signal);
   // A drain cut short by the deadline never looks like success.
   return remapExit(deadline.killed > 0 && code === 0 ? 137 : code, options.remap);
