@@ -28,13 +28,17 @@ export type SignalSource = (
  */
 export type Kill = (pid: number, signal: NodeJS.Signals) => boolean;
 
-/** The real kill(2), for the command's edge. */
+/**
+ * The real kill(2), for the command's edge. A process that is gone (ESRCH) or that we may not signal
+ * (EPERM: it changed its user) is skipped: a supervisor that is PID 1 must not crash over one process.
+ */
 export function systemKill(pid: number, signal: NodeJS.Signals): boolean {
   try {
     process.kill(pid, signal);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ESRCH' || code === 'EPERM') return false;
     throw error;
   }
 }

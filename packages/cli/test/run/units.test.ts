@@ -4,6 +4,7 @@ import { CliError } from '../../src/errors.ts';
 import { exitCodeOf, parseRemap, remapExit } from '../../src/run/exit-code.ts';
 import { continueStopped, forwardSignal, killEverything } from '../../src/run/forwarder.ts';
 import { isGone, type ProcessEntry, parseStat, readProcessTable } from '../../src/run/proc.ts';
+import { systemKill } from '../../src/run/signals.ts';
 import { appProcesses, liveAppProcesses, orphanZombies } from '../../src/run/tracker.ts';
 
 const entry = (pid: number, ppid: number, pgid: number, state = 'S', sid = pgid): ProcessEntry => ({
@@ -116,4 +117,9 @@ test('continueStopped sends SIGCONT to stopped processes only', () => {
   ]);
   assert.deepEqual(stopped, [5]);
   assert.deepEqual(sent, [[5, 'SIGCONT']]);
+});
+
+test('systemKill: true when delivered, false for a process that is gone', () => {
+  assert.equal(systemKill(process.pid, 'SIGWINCH'), true);
+  assert.equal(systemKill(2 ** 22 + 12345, 'SIGTERM'), false);
 });
