@@ -1,4 +1,4 @@
-import { formatDuration } from 'lameduck';
+import { formatDuration } from 'lameduck/duration';
 import { type ForwardTarget, killEverything } from './forwarder.js';
 import type { Kill } from './signals.js';
 import { describeProcesses } from './tracker.js';

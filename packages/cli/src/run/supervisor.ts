@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { formatDuration } from 'lameduck';
+import { formatDuration } from 'lameduck/duration';
 import { Deadline } from './deadline.js';
 import { exitCodeOf, remapExit } from './exit-code.js';
 import { continueStopped, type ForwardTarget, forwardSignal } from './forwarder.js';
