@@ -21,4 +21,9 @@ export const commands: Readonly<Record<string, CommandEntry>> = {
     load: () =>
       import('./load/command.js').then((m) => m.default as unknown as CommandSpec<OptionSpecs>),
   },
+  run: {
+    summary: 'Run an app as PID 1: pass signals on, wait for all of it to drain, reap zombies',
+    load: () =>
+      import('./run/command.js').then((m) => m.default as unknown as CommandSpec<OptionSpecs>),
+  },
 };

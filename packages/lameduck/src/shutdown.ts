@@ -79,12 +79,14 @@ export class Shutdown {
     await sleep(clock, options.drainDelay, signal);
 
     const closingAfterMs = this.#elapsed();
-    this.#deps.setPhase('closing', {
+    const atClosing = {
       servedWhileDraining: counters.requestsWhileDraining,
       openConnections: this.#openConnections(),
       inFlight: this.#inFlight(),
-    });
+    };
+    // Listeners first, then the event: whoever reads "closing" can count on connections being refused.
     this.#closeListeners();
+    this.#deps.setPhase('closing', atClosing);
     await this.#waitDrained(signal);
     const drainedAfterMs = this.#elapsed();
 

@@ -1,4 +1,4 @@
-import { formatDuration } from 'lameduck';
+import { formatDuration } from 'lameduck/duration';
 import type { CommandOutcome } from './child-command.js';
 import { describeOutcome } from './child-command.js';
 import { formatFailures, formatMs } from './format.js';

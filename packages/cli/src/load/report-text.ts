@@ -1,4 +1,4 @@
-import { formatDuration } from 'lameduck';
+import { formatDuration } from 'lameduck/duration';
 import { countFailures, formatFailures, formatMs } from './format.js';
 import type { LoadResult } from './types.js';
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { formatDuration } from 'lameduck';
+import { formatDuration } from 'lameduck/duration';
 import { CliError, usageError } from '../errors.js';
 import { useColor } from '../io.js';
 import {
