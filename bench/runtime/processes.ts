@@ -81,3 +81,19 @@ export function median(values: number[]): number {
     ? (sorted[mid] as number)
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
+
+/** Asks the server for its request count and CPU time so far (SIGUSR2). */
+export async function cpuSample(
+  server: BenchServer,
+): Promise<{ requests: number; cpuMicros: number }> {
+  const before = server.messages.length;
+  server.child.kill('SIGUSR2');
+  for (let i = 0; i < 200 && server.messages.length === before; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const message = server.messages.at(-1);
+  if (server.messages.length === before || message?.cpuMicros === undefined) {
+    throw new Error('the server did not report its CPU time');
+  }
+  return { requests: message.requests as number, cpuMicros: message.cpuMicros };
+}

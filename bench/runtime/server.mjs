@@ -1,6 +1,7 @@
 // One benchmark server: node bench/runtime/server.mjs <variant>
 // Variants: bare | lameduck | terminus | http-terminator | stoppable | node-close.
-// GET / answers "ok"; GET /slow answers after 200 ms. Prints {"port":N} when listening.
+// GET / answers "ok"; GET /slow answers after 200 ms. Prints {"port":N} when listening, and
+// {"requests":N,"cpuMicros":N} on SIGUSR2.
 // On SIGTERM it shuts down the variant's way and, just before exiting, prints
 // {"closeStartMs":…, "lastResponseMs":…, "exitMs":…} (performance.now()): closeStart is when
 // connections start being closed (for lameduck the end of the drain delay), lastResponse is when the
@@ -11,7 +12,9 @@ import { performance } from 'node:perf_hooks';
 const variant = process.argv[2] ?? 'bare';
 const drainDelay = Number(process.env.BENCH_DRAIN_DELAY_MS ?? 0);
 let lastResponseMs;
+let requests = 0;
 const handler = (req, res) => {
+  requests++;
   if (req.url !== '/slow') return res.end('ok');
   setTimeout(() => {
     res.end('ok');
@@ -80,6 +83,12 @@ switch (variant) {
     process.stderr.write(`unknown variant ${variant}\n`);
     process.exit(2);
 }
+
+// SIGUSR2: print the requests served and the CPU time used so far, for CPU time per request.
+process.on('SIGUSR2', () => {
+  const { user, system } = process.cpuUsage();
+  process.stdout.write(`${JSON.stringify({ requests, cpuMicros: user + system })}\n`);
+});
 
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);

@@ -56,17 +56,18 @@ export class Http1Connections {
 
   onRequest(request: IncomingMessage, response: ServerResponse): void {
     const socket = request.socket;
-    this.add(socket);
-    const connection = this.#connections.get(socket);
-    if (!connection) return;
+    let connection = this.#connections.get(socket);
+    if (!connection) {
+      this.add(socket);
+      connection = this.#connections.get(socket);
+      if (!connection) return;
+    }
     connection.served++;
-    if (countRequest(this.#context).shuttingDown) closeAfterResponse(response);
-    connection.responses.add(response);
-    response.once('close', () => {
-      connection.responses.delete(response);
-      if (this.#context.phase() === 'closing') this.#endIfIdle(connection);
-      this.#context.changed();
-    });
+    // While serving, counting is all: the hot path stays as cheap as a bare server's. The drain
+    // finds the responses in flight when it starts (see beginDrain).
+    if (!countRequest(this.#context)) return;
+    closeAfterResponse(response);
+    this.#track(connection, response);
   }
 
   onUpgrade(request: IncomingMessage, socket: Duplex): void {
@@ -78,10 +79,14 @@ export class Http1Connections {
     if (this.#context.phase() === 'closing') this.#closeUpgraded(connection);
   }
 
-  /** Draining: responses still to write their headers will close their connection. */
+  /** Draining: responses in flight that have not written their headers will close their connection. */
   beginDrain(): void {
     for (const connection of this.#connections.values()) {
-      for (const response of connection.responses) closeAfterResponse(response);
+      const current = currentResponse(connection.socket);
+      if (current) {
+        closeAfterResponse(current);
+        this.#track(connection, current);
+      }
     }
   }
 
@@ -105,7 +110,8 @@ export class Http1Connections {
   get inFlight(): number {
     let count = 0;
     for (const connection of this.#connections.values()) {
-      count += connection.responses.size + (connection.upgraded ? 1 : 0);
+      const current = currentResponse(connection.socket) ? 1 : 0;
+      count += Math.max(connection.responses.size, current) + (connection.upgraded ? 1 : 0);
     }
     return count;
   }
@@ -118,6 +124,17 @@ export class Http1Connections {
       connection.socket.destroy();
     }
     return cut;
+  }
+
+  /** Follows a response until it closes, then ends its connection if closing and idle. */
+  #track(connection: Connection, response: ServerResponse): void {
+    if (connection.responses.has(response)) return;
+    connection.responses.add(response);
+    response.once('close', () => {
+      connection.responses.delete(response);
+      if (this.#context.phase() === 'closing') this.#endIfIdle(connection);
+      this.#context.changed();
+    });
   }
 
   #endIfIdle(connection: Connection): void {
@@ -167,4 +184,14 @@ export class Http1Connections {
 /** Makes the response carry `Connection: close` and close its connection, if its headers are unsent. */
 function closeAfterResponse(response: ServerResponse): void {
   if (!response.headersSent) response.shouldKeepAlive = false;
+}
+
+/**
+ * The response a connection is writing now: Node keeps it on the socket as `_httpMessage` from the
+ * moment the request is parsed until the response is done (the same field its own
+ * closeIdleConnections() reads). Pipelined requests queued behind it are not seen.
+ */
+function currentResponse(socket: Socket): ServerResponse | undefined {
+  const message = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+  return message ?? undefined;
 }

@@ -48,7 +48,7 @@ export class Http2Sessions {
     this.add(session);
     const state = this.#sessions.get(session);
     if (!state) return;
-    const { shuttingDown } = countRequest(this.#context);
+    const shuttingDown = countRequest(this.#context);
     state.streams++;
     stream.once('close', () => {
       state.streams--;

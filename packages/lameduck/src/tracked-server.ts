@@ -41,14 +41,17 @@ export class TrackedServer {
     this.#hadOwnEmit = Object.hasOwn(server, 'emit');
     this.#originalEmit = server.emit as Emit;
     const original = this.#originalEmit;
-    const observe = (event: string | symbol, args: unknown[]) => this.#observe(event, args);
+    const observe = (event: string | symbol, a: unknown, b: unknown) => this.#observe(event, a, b);
     server.emit = function emitObserved(
       this: NetServer,
       event: string | symbol,
-      ...args: unknown[]
+      a?: unknown,
+      b?: unknown,
     ) {
-      if (observe(event, args)) return true;
-      return original.call(this, event, ...args);
+      if (observe(event, a, b)) return true;
+      // Passing `arguments` through keeps this per-event wrapper free of allocations.
+      // biome-ignore lint/complexity/noArguments: forwards every argument unchanged, at no cost
+      return Reflect.apply(original, this, arguments) as boolean;
     } as NetServer['emit'];
   }
 
@@ -101,33 +104,32 @@ export class TrackedServer {
   }
 
   /** Returns true when the event was fully handled here (a probe) and must not reach the app. */
-  #observe(event: string | symbol, args: unknown[]): boolean {
+  #observe(event: string | symbol, a: unknown, b: unknown): boolean {
     switch (event) {
+      case 'request': {
+        const request = a as IncomingMessage;
+        if (request.httpVersionMajor < 2) this.#http1.onRequest(request, b as ServerResponse);
+        return this.#context.probe?.(request, b as ServerResponse) ?? false;
+      }
       case 'connection':
-        this.#onConnection(args[0] as Socket);
+        this.#onConnection(a as Socket);
         return false;
       case 'secureConnection': {
-        const socket = args[0] as TLSSocket;
+        const socket = a as TLSSocket;
         // Node's TLSSocket keeps the TCP socket it wraps as `_parent`.
         const raw = (socket as TLSSocket & { _parent?: Socket })._parent;
         if (raw) this.#secured.add(raw);
         if (socket.alpnProtocol !== 'h2') this.#http1.add(socket);
         return false;
       }
-      case 'request': {
-        const request = args[0] as IncomingMessage;
-        const response = args[1] as ServerResponse;
-        if (request.httpVersionMajor < 2) this.#http1.onRequest(request, response);
-        return this.#context.probe?.(request, response) ?? false;
-      }
       case 'upgrade':
-        this.#http1.onUpgrade(args[0] as IncomingMessage, args[1] as Duplex);
+        this.#http1.onUpgrade(a as IncomingMessage, b as Duplex);
         return false;
       case 'session':
-        this.#http2.add(args[0] as Http2Session);
+        this.#http2.add(a as Http2Session);
         return false;
       case 'stream':
-        this.#http2.onStream(args[0] as ServerHttp2Stream);
+        this.#http2.onStream(a as ServerHttp2Stream);
         return false;
       default:
         return false;

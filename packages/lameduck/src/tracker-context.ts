@@ -21,14 +21,15 @@ export interface TrackerContext {
 }
 
 /**
- * Counts one request (HTTP/1 request or HTTP/2 stream) and says whether it arrived during the
- * shutdown, when it must close its connection after the response.
+ * Counts one request (HTTP/1 request or HTTP/2 stream); true when it arrived during the shutdown,
+ * when it must close its connection after the response.
  */
-export function countRequest(context: TrackerContext): { shuttingDown: boolean } {
+export function countRequest(context: TrackerContext): boolean {
   const { counters } = context;
   const phase = context.phase();
   counters.requests++;
+  if (phase === 'serving' || phase === 'starting') return false;
   if (phase === 'draining') counters.requestsWhileDraining++;
-  if (phase === 'closing') counters.requestsWhileClosing++;
-  return { shuttingDown: phase === 'draining' || phase === 'closing' };
+  else if (phase === 'closing') counters.requestsWhileClosing++;
+  return true;
 }
