@@ -3,9 +3,19 @@ import type { Clock } from './clock.js';
 import type { Distribution } from './distribution.js';
 import { EndpointController, type EndpointSnapshot, type EndpointView } from './endpoints.js';
 import type { EventLog } from './events.js';
+import { Ingress } from './ingress.js';
+import { IptablesProxy } from './iptables-proxy.js';
 import { Pod } from './pod.js';
 import type { PodTemplate } from './template.js';
 import { UserspaceProxy } from './userspace-proxy.js';
+
+export type ProxyMode = 'userspace' | 'iptables';
+export type IngressMode = 'off' | 'builtin';
+
+interface DataPath {
+  close(): Promise<void>;
+  closeSync?(): void;
+}
 
 export interface ClusterOptions {
   /** How many nodes (kube-proxies), each with its own view of the endpoints. */
@@ -20,6 +30,10 @@ export interface ClusterOptions {
   readonly random?: () => number;
   /** Called on every pod update (the deployment controller wakes up). */
   readonly onPodUpdate?: (pod: Pod) => void;
+  readonly proxy: ProxyMode;
+  readonly ingress: IngressMode;
+  /** iptables chain prefix, unique per lab run (contains the lab's pid). */
+  readonly chainPrefix: string;
 }
 
 /**
@@ -31,9 +45,10 @@ export class Cluster {
   readonly block: AddressBlock;
   readonly endpoints: EndpointController;
   readonly views: readonly EndpointView[];
-  readonly proxy: UserspaceProxy;
   readonly pods = new Set<Pod>();
   readonly #o: ClusterOptions;
+  readonly #closers: DataPath[] = [];
+  #serviceUrl = '';
   #counter = 0;
 
   private constructor(
@@ -41,13 +56,11 @@ export class Cluster {
     block: AddressBlock,
     endpoints: EndpointController,
     views: EndpointView[],
-    proxy: UserspaceProxy,
   ) {
     this.#o = options;
     this.block = block;
     this.endpoints = endpoints;
     this.views = views;
-    this.proxy = proxy;
   }
 
   static async start(options: ClusterOptions): Promise<Cluster> {
@@ -65,14 +78,53 @@ export class Cluster {
       });
     });
     const { block, claimed } = await claimBlock(
-      (b) => UserspaceProxy.listen({ host: b.service, port: options.port, nodes: views }),
+      (b) =>
+        options.proxy === 'userspace'
+          ? UserspaceProxy.listen({ host: b.service, port: options.port, nodes: views })
+          : UserspaceProxy.listen({ host: b.service, port: options.port, nodes: [] }),
       options.random,
     );
-    return new Cluster(options, block, endpoints, views, claimed);
+    const cluster = new Cluster(options, block, endpoints, views);
+    cluster.#closers.push(claimed);
+    cluster.#serviceUrl = `http://${block.service}:${options.port}/`;
+    try {
+      if (options.proxy === 'iptables') {
+        const prefix = options.chainPrefix;
+        const proxy = await IptablesProxy.start({
+          host: block.service,
+          port: options.port,
+          nodes: views,
+          prefix,
+        });
+        cluster.#closers.push(proxy);
+      }
+      if (options.ingress === 'builtin') {
+        const view = endpoints.watch({
+          name: 'ingress',
+          propagation: options.propagation,
+          clock: options.clock,
+          ...(options.random ? { random: options.random } : {}),
+          onSync: (snapshot, delay) => recordSync(options.log, 'ingress', seen, snapshot, delay),
+        });
+        seen.set('ingress', new Set());
+        const ingress = await Ingress.listen({
+          host: `${block.prefix}.2`,
+          port: options.port,
+          view,
+        });
+        cluster.#closers.push(ingress);
+        cluster.#serviceUrl = ingress.url;
+      }
+    } catch (error) {
+      await cluster.close();
+      throw error;
+    }
+    return cluster;
   }
 
+  /** Where the load goes: the ingress when there is one, else the Service address. */
   get serviceUrl(): string {
-    return `http://${this.block.service}:${this.proxy.port}/`;
+    return this.#serviceUrl;
   }
 
   createPod(template: PodTemplate, revision: number): Pod {
@@ -121,8 +173,15 @@ export class Cluster {
   async close(): Promise<void> {
     for (const pod of this.pods) pod.destroy();
     this.endpoints.close();
-    await this.proxy.close();
+    for (const closer of this.#closers.reverse()) await closer.close();
+    this.#closers.length = 0;
     await Promise.all([...this.pods].map((p) => p.terminated));
+  }
+
+  /** Last-resort cleanup from a process-exit handler: SIGKILL every pod, remove kernel rules. */
+  closeSync(): void {
+    for (const pod of this.pods) pod.destroy();
+    for (const closer of this.#closers) closer.closeSync?.();
   }
 }
 

@@ -75,6 +75,7 @@ export class EndpointView {
   readonly name: string;
   #current: EndpointSnapshot;
   readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #listeners = new Set<(snapshot: EndpointSnapshot) => void>();
   readonly #o: EndpointViewOptions;
 
   constructor(options: EndpointViewOptions) {
@@ -105,13 +106,20 @@ export class EndpointView {
       if (snapshot.version <= this.#current.version) return;
       this.#current = snapshot;
       this.#o.onSync?.(snapshot, delay);
+      for (const listener of this.#listeners) listener(snapshot);
     }, delay);
     this.#timers.add(timer);
+  }
+
+  /** Push model for data paths that program rules (iptables): called after each applied change. */
+  onChange(listener: (snapshot: EndpointSnapshot) => void): void {
+    this.#listeners.add(listener);
   }
 
   close(): void {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
+    this.#listeners.clear();
   }
 }
 

@@ -13,6 +13,7 @@ export type FailureClass =
   | 'http-503'
   | 'http-504'
   | 'http-5xx'
+  | 'http-4xx'
   | 'other';
 
 export interface LoadRequestRecord {
