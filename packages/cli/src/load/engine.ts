@@ -1,0 +1,175 @@
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import type { Recorder } from './recorder.js';
+import type { Job, Transport, TransportEvents } from './transport.js';
+import type { Outcome } from './types.js';
+
+export interface EngineOptions {
+  /** Requests per second; null for the closed loop. */
+  readonly rate: number | null;
+  readonly durationMs: number | null;
+  readonly timeoutMs: number;
+  readonly lateThresholdMs: number;
+  /** Closed loop: requests kept in flight at once. */
+  readonly concurrency: number;
+  readonly signal: AbortSignal | undefined;
+}
+
+export interface EngineRun {
+  readonly elapsedMs: number;
+  readonly aborted: boolean;
+  readonly eventLoopDelayP99: number;
+  readonly eventLoopDelayMax: number;
+}
+
+const LOOP_RESOLUTION_MS = 10;
+/** In-flight requests still unanswered this long after an abort are dropped from the counts. */
+const ABORT_GRACE_MS = 1000;
+
+/** The histogram records whole sampling intervals (ns); the delay is what exceeds the resolution. */
+function loopDelayMs(intervalNs: number): number {
+  if (!Number.isFinite(intervalNs)) return 0;
+  return Math.max(0, Math.round((intervalNs / 1e6 - LOOP_RESOLUTION_MS) * 100) / 100);
+}
+
+/**
+ * Drives a run: schedules requests (open model: request k is due at k/rate seconds, whatever the
+ * server does), hands them to the transport, times them out from their scheduled time, and records
+ * each outcome. Resolves when every scheduled request has an outcome.
+ */
+export function runEngine(
+  options: EngineOptions,
+  recorder: Recorder,
+  makeTransport: (events: TransportEvents) => Transport,
+  clock: () => number = () => performance.now(),
+): Promise<EngineRun> {
+  const t0 = clock();
+  const elapsed = () => clock() - t0;
+  const inflight = new Set<Job>();
+  const { rate, durationMs, timeoutMs, signal } = options;
+  const interval = rate === null ? 0 : 1000 / rate;
+  const total =
+    rate !== null && durationMs !== null ? Math.floor((durationMs * rate) / 1000) : Infinity;
+  const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+  loopDelay.enable();
+
+  let next = 0;
+  let scheduling = true;
+  let aborted = false;
+  let stoppedAt: number | undefined;
+  let tickTimer: NodeJS.Timeout | undefined;
+  let finishRun: (() => void) | undefined;
+
+  const events: TransportEvents = {
+    started(job) {
+      recorder.sent(job.scheduledAt, elapsed() - job.scheduledAt > options.lateThresholdMs);
+    },
+    finish(job, outcome, message) {
+      resolve(job, outcome, message);
+      if (rate === null && scheduling) {
+        if (durationMs !== null && elapsed() >= durationMs) stopScheduling();
+        else dispatch(elapsed());
+      }
+    },
+  };
+  const transport = makeTransport(events);
+
+  function resolve(job: Job, outcome: Outcome, message?: string): void {
+    if (job.done) return;
+    job.done = true;
+    job.cancel = undefined;
+    inflight.delete(job);
+    recorder.resolved(job.scheduledAt, elapsed() - job.scheduledAt, outcome, message);
+    maybeDone();
+  }
+
+  function dispatch(scheduledAt: number): void {
+    const job: Job = { scheduledAt, done: false, cancel: undefined };
+    recorder.scheduled(scheduledAt);
+    inflight.add(job);
+    transport.send(job);
+  }
+
+  function tick(): void {
+    tickTimer = undefined;
+    if (!scheduling) return;
+    const now = elapsed();
+    while (next < total && next * interval <= now) dispatch(next++ * interval);
+    if (next >= total) {
+      stopScheduling();
+      return;
+    }
+    recorder.closeBefore(Math.floor((next * interval) / 1000));
+    tickTimer = setTimeout(tick, Math.max(1, next * interval - elapsed()));
+  }
+
+  function stopScheduling(): void {
+    if (!scheduling) return;
+    scheduling = false;
+    stoppedAt = elapsed();
+    if (tickTimer) clearTimeout(tickTimer);
+    recorder.closeAll();
+    maybeDone();
+  }
+
+  // Timeouts: requests are in the set in scheduled order, so the sweep stops at the first young one.
+  const sweepMs = Math.min(100, Math.max(5, timeoutMs / 20));
+  const sweep = setInterval(() => {
+    const now = elapsed();
+    if (rate === null && scheduling) recorder.closeBefore(Math.floor(now / 1000));
+    for (const job of inflight) {
+      if (now - job.scheduledAt < timeoutMs) break;
+      const cancel = job.cancel;
+      resolve(job, 'timeout', `no complete response within ${timeoutMs} ms of the scheduled send`);
+      cancel?.();
+    }
+  }, sweepMs);
+
+  let graceTimer: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    aborted = true;
+    stopScheduling();
+    graceTimer = setTimeout(() => {
+      for (const job of inflight) {
+        job.done = true;
+        job.cancel?.();
+        recorder.dropped(job.scheduledAt);
+      }
+      inflight.clear();
+      maybeDone();
+    }, ABORT_GRACE_MS);
+  };
+
+  function maybeDone(): void {
+    if (scheduling || inflight.size > 0 || !finishRun) return;
+    const done = finishRun;
+    finishRun = undefined;
+    done();
+  }
+
+  return new Promise<EngineRun>((resolvePromise) => {
+    finishRun = () => {
+      clearInterval(sweep);
+      if (graceTimer) clearTimeout(graceTimer);
+      signal?.removeEventListener('abort', onAbort);
+      transport.close();
+      loopDelay.disable();
+      resolvePromise({
+        elapsedMs: Math.round(stoppedAt ?? elapsed()),
+        aborted,
+        eventLoopDelayP99: loopDelayMs(loopDelay.percentile(99)),
+        eventLoopDelayMax: loopDelayMs(loopDelay.max),
+      });
+    };
+    if (signal?.aborted) {
+      onAbort();
+      return;
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (rate === null) {
+      for (let i = 0; i < options.concurrency; i++) dispatch(elapsed());
+      if (durationMs !== null) tickTimer = setTimeout(stopScheduling, durationMs);
+    } else {
+      tick();
+    }
+  });
+}
