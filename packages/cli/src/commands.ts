@@ -10,4 +10,10 @@ export interface CommandEntry {
  * The subcommands, one folder each, loaded only when used so that `lameduck run` starts fast.
  * Each folder's `command.ts` default-exports its spec.
  */
-export const commands: Readonly<Record<string, CommandEntry>> = {};
+export const commands: Readonly<Record<string, CommandEntry>> = {
+  lab: {
+    summary: 'Run a real rolling update under load on this machine and count what it loses',
+    load: () =>
+      import('./lab/command.js').then((m) => m.default as unknown as CommandSpec<OptionSpecs>),
+  },
+};

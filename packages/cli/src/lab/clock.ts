@@ -18,3 +18,23 @@ export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (!signal?.aborted) throw error;
   }
 }
+
+/**
+ * A signal that aborts when `parent` does or after `ms`. A plain timer rather than
+ * `AbortSignal.any([parent, AbortSignal.timeout(ms)])`, whose timeout signal Node 20 may collect
+ * before it fires. Call `clear()` when done.
+ */
+export function deadline(parent: AbortSignal, ms: number): { signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(parent.reason);
+  if (parent.aborted) controller.abort(parent.reason);
+  else parent.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => controller.abort(new Error(`deadline of ${ms} ms passed`)), ms);
+  return {
+    signal: controller.signal,
+    clear() {
+      clearTimeout(timer);
+      parent.removeEventListener('abort', onAbort);
+    },
+  };
+}

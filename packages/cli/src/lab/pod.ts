@@ -250,6 +250,7 @@ function once(signal: AbortSignal): Promise<undefined> {
 
 function describeExit(exit: ContainerExit, output: readonly string[]): string {
   const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
-  const last = output.at(-1);
+  const last =
+    output.findLast((line) => /error|cannot|failed|denied|not found/i.test(line)) ?? output.at(-1);
   return last ? `${how}: ${last.slice(0, 200)}` : how;
 }

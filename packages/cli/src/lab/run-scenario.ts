@@ -1,4 +1,4 @@
-import { type Clock, monotonicClock, sleep } from './clock.js';
+import { type Clock, deadline, monotonicClock, sleep } from './clock.js';
 import { Cluster, type IngressMode, type ProxyMode } from './cluster.js';
 import { Deployment, type RolloutResult } from './deployment.js';
 import { type Distribution, upperBound } from './distribution.js';
@@ -97,18 +97,22 @@ export async function runScenario(o: ScenarioRunOptions): Promise<ScenarioResult
   const timeline = new Timeline(100);
   const rollouts: RolloutRecord[] = [];
   const loadStop = new AbortController();
+  const stopLoad = () => loadStop.abort();
+  o.signal.addEventListener('abort', stopLoad, { once: true });
   let error: string | undefined;
   let load: Awaited<ReturnType<RunLoad>> | undefined;
   try {
     const rollout = async (what: string) => {
-      const deadline = AbortSignal.any([o.signal, AbortSignal.timeout(o.rolloutTimeoutMs)]);
+      const limit = deadline(o.signal, o.rolloutTimeoutMs);
       try {
-        return await (deployment as Deployment).rollout(deadline);
+        return await (deployment as Deployment).rollout(limit.signal);
       } catch (cause) {
         if (o.signal.aborted) throw cause;
         throw new Error(
           `${what} did not complete within ${o.rolloutTimeoutMs} ms${stallReason(cluster)}`,
         );
+      } finally {
+        limit.clear();
       }
     };
     o.progress?.(`${o.name}: deploying ${o.spec.replicas} pods`);
@@ -121,7 +125,7 @@ export async function runScenario(o: ScenarioRunOptions): Promise<ScenarioResult
       connections: o.connections,
       keepalive: o.keepalive,
       timeoutMs: 5_000,
-      signal: AbortSignal.any([o.signal, loadStop.signal]),
+      signal: loadStop.signal,
       onRequest: (record) => timeline.add(record, loadStartedAt),
     });
     try {
@@ -141,6 +145,7 @@ export async function runScenario(o: ScenarioRunOptions): Promise<ScenarioResult
   } catch (cause) {
     error ??= cause instanceof Error ? cause.message : String(cause);
   } finally {
+    o.signal.removeEventListener('abort', stopLoad);
     await cluster.close();
     o.onCluster?.(undefined);
   }
