@@ -22,7 +22,7 @@ export function readDocumentedRows(markdownPath: string | URL): DocumentedRow[] 
     const first = cells[1];
     const second = cells[2];
     if (!first?.startsWith('`') || second === undefined) continue;
-    const name = /^`(?:-\w, )?(--?[\w-]+|[A-Za-z_][\w.]*)/.exec(first)?.[1];
+    const name = /^`(?:-\w, )?(--?[\w-]+|\w[\w.]*)/.exec(first)?.[1];
     if (!name) continue;
     rows.push({ name: name.replace(/^--?/, ''), default: second.replace(/`/g, '').trim() });
   }

@@ -1,0 +1,57 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { Server as NetServer } from 'node:net';
+import { OWN_SERVER } from './admin.js';
+import { optionsFromEnv } from './env.js';
+import { LameduckError } from './errors.js';
+import { createLameduck, type Lameduck } from './lameduck.js';
+import type { ProcessLike } from './process.js';
+import { http2Prototypes } from './server-kind.js';
+
+const INSTANCE = Symbol.for('lameduck.auto');
+const PATCHED = Symbol.for('lameduck.auto.listen');
+
+/** Exit code of a process whose LAMEDUCK_* environment is invalid (EX_CONFIG from sysexits.h). */
+export const EXIT_CONFIG = 78;
+
+type Listen = (this: NetServer, ...args: unknown[]) => unknown;
+
+/**
+ * Creates the process-wide instance from LAMEDUCK_* variables and makes every HTTP server the app
+ * creates (node:http, node:https, node:http2; Express, Koa, Fastify… all build on these) register
+ * itself when it starts listening. Idempotent: a second import returns the same instance.
+ */
+export function installAuto(proc: ProcessLike = process as unknown as ProcessLike): Lameduck {
+  const registry = globalThis as { [INSTANCE]?: Lameduck };
+  const existing = registry[INSTANCE];
+  if (existing) return existing;
+  let lameduck: Lameduck;
+  try {
+    lameduck = createLameduck({ ...optionsFromEnv(proc.env), process: proc });
+  } catch (error) {
+    if (error instanceof LameduckError) {
+      (proc.stderr ?? process.stderr).write(`lameduck/auto: ${error.message}\n`);
+      proc.exit(EXIT_CONFIG);
+    }
+    throw error;
+  }
+  registry[INSTANCE] = lameduck;
+  const { plain, secure } = http2Prototypes();
+  for (const prototype of [http.Server.prototype, https.Server.prototype, plain, secure]) {
+    patchListen(prototype as NetServer, lameduck);
+  }
+  return lameduck;
+}
+
+function patchListen(prototype: NetServer, lameduck: Lameduck): void {
+  const marked = prototype as unknown as Record<symbol, unknown>;
+  if (marked[PATCHED]) return;
+  const original = prototype.listen as unknown as Listen;
+  const listen: Listen = function listen(this: NetServer, ...args: unknown[]) {
+    const server = this as unknown as Record<symbol, unknown>;
+    if (!server[OWN_SERVER]) lameduck.register(this);
+    return original.apply(this, args);
+  };
+  Object.defineProperty(prototype, 'listen', { value: listen, writable: true, configurable: true });
+  marked[PATCHED] = true;
+}

@@ -1,0 +1,103 @@
+import { constants, type Http2Session, type ServerHttp2Stream } from 'node:http2';
+import type { TrackerContext } from './tracker-context.js';
+
+interface SessionState {
+  streams: number;
+  /** GOAWAY sent. */
+  goaway: boolean;
+}
+
+/** The highest stream id: a GOAWAY carrying it says "no new streams" without disowning any sent. */
+const MAX_STREAM_ID = 2 ** 31 - 1;
+
+/**
+ * HTTP/2 sessions of one server, drained the way HTTP/1 connections are: "finish what you have, then
+ * go elsewhere". A session with streams in flight when the drain starts is sent a GOAWAY at once; an
+ * idle one is left alone until its next stream arrives, and gets the GOAWAY while that stream is
+ * being processed — ahead of its response, so a client that sends one request at a time reads the
+ * GOAWAY before it could send another, and never has a stream refused.
+ *
+ * The GOAWAY carries the highest stream id (RFC 9113 §6.8): the client learns to open no new streams
+ * here without being told that streams it already sent were dropped. Streams that cross the GOAWAY
+ * on the wire are refused by nghttp2 with REFUSED_STREAM, which clients may safely retry. When the
+ * drain delay is over, `session.close()` sends the final GOAWAY (last stream processed) and ends the
+ * session once its streams have finished.
+ */
+export class Http2Sessions {
+  readonly #context: TrackerContext;
+  readonly #sessions = new Map<Http2Session, SessionState>();
+
+  constructor(context: TrackerContext) {
+    this.#context = context;
+  }
+
+  add(session: Http2Session): void {
+    if (this.#sessions.has(session)) return;
+    this.#sessions.set(session, { streams: 0, goaway: false });
+    session.once('close', () => {
+      this.#sessions.delete(session);
+      this.#context.changed();
+    });
+    // Errors on a session we are closing are expected (peer gone); the app may have its own listener.
+    session.on('error', () => {});
+  }
+
+  onStream(stream: ServerHttp2Stream): void {
+    const session = stream.session;
+    if (!session) return;
+    this.add(session);
+    const state = this.#sessions.get(session);
+    if (!state) return;
+    const { counters } = this.#context;
+    const phase = this.#context.phase();
+    counters.requests++;
+    if (phase === 'draining') counters.requestsWhileDraining++;
+    if (phase === 'closing') counters.requestsWhileClosing++;
+    state.streams++;
+    stream.once('close', () => {
+      state.streams--;
+      this.#context.changed();
+    });
+    if (phase === 'draining' || phase === 'closing') this.#goaway(session, state);
+  }
+
+  beginDrain(): void {
+    for (const [session, state] of this.#sessions) {
+      if (state.streams > 0) this.#goaway(session, state);
+    }
+  }
+
+  /** Closing: every session gets its final GOAWAY and ends once its streams have finished. */
+  beginClosing(): void {
+    for (const [session, state] of this.#sessions) {
+      this.#goaway(session, state);
+      if (!session.closed && !session.destroyed) session.close();
+    }
+  }
+
+  get inFlight(): number {
+    let count = 0;
+    for (const state of this.#sessions.values()) count += state.streams;
+    return count;
+  }
+
+  destroyAll(): number {
+    let cut = 0;
+    for (const [session, state] of this.#sessions) {
+      cut += state.streams;
+      session.destroy();
+    }
+    return cut;
+  }
+
+  #goaway(session: Http2Session, state: SessionState): void {
+    if (state.goaway || session.closed || session.destroyed) return;
+    state.goaway = true;
+    this.#context.counters.goawaysSent++;
+    try {
+      session.goaway(constants.NGHTTP2_NO_ERROR, MAX_STREAM_ID);
+    } catch {
+      // The session went away in the meantime: nothing to tell it.
+    }
+  }
+}

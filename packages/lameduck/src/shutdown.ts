@@ -1,0 +1,146 @@
+import { type Clock, sleep } from './clock.js';
+import type { Counters } from './counters.js';
+import { type Hook, runHooks } from './hooks.js';
+import type { HookRecord } from './metrics.js';
+import type { ResolvedOptions } from './options.js';
+import type { Phase } from './phase.js';
+import type { ShutdownReport } from './report.js';
+import type { TrackedServer } from './tracked-server.js';
+
+export interface ShutdownDeps {
+  readonly options: ResolvedOptions;
+  readonly clock: Clock;
+  readonly counters: Counters;
+  servers(): readonly TrackedServer[];
+  hooks(): readonly Hook[];
+  setPhase(phase: Phase, fields?: object): void;
+  onHook(record: HookRecord): void;
+}
+
+/**
+ * One shutdown: draining → closing → hooks → stopped, all under one deadline (gracePeriod minus
+ * deadlineMargin, counted from the trigger). `force()` — the deadline, or a second signal — destroys
+ * whatever is still open at once and cuts the hooks that have not finished.
+ */
+export class Shutdown {
+  readonly #deps: ShutdownDeps;
+  readonly #force = new AbortController();
+  readonly #started: number;
+  #forcedBy: ShutdownReport['forcedBy'];
+  #closed = false;
+  #cut = { requests: 0, connections: 0 };
+  #drainedWaiter: (() => void) | undefined;
+  readonly #closingWaiters: (() => void)[] = [];
+
+  constructor(deps: ShutdownDeps) {
+    this.#deps = deps;
+    this.#started = deps.clock.now();
+  }
+
+  /** Resolves once the drain delay has elapsed (closing began), or at once if it already has. */
+  whenClosing(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    return new Promise((resolve) => this.#closingWaiters.push(resolve));
+  }
+
+  /** Called whenever a connection closes or a request ends. */
+  changed(): void {
+    if (this.#drainedWaiter && this.#openConnections() === 0) this.#drainedWaiter();
+  }
+
+  force(by: 'deadline' | 'second-signal'): void {
+    if (this.#forcedBy) return;
+    this.#forcedBy = by;
+    this.#force.abort(new Error(by));
+    this.#closeListeners();
+    for (const server of this.#deps.servers()) {
+      const cut = server.destroyAll();
+      this.#cut.requests += cut.requests;
+      this.#cut.connections += cut.connections;
+    }
+    this.#deps.counters.requestsCut += this.#cut.requests;
+    this.#deps.counters.connectionsForced += this.#cut.connections;
+  }
+
+  async run(reason: string): Promise<Omit<ShutdownReport, 'exitCode'>> {
+    const { options, clock, counters } = this.#deps;
+    const deadlineIn = options.gracePeriod - options.deadlineMargin;
+    // Kept alive: whatever else happens (sockets nobody reads, unref'd handles), the shutdown ends.
+    const cancelDeadline = clock.setTimer(() => this.force('deadline'), deadlineIn, true);
+    const signal = this.#force.signal;
+    this.#deps.setPhase('draining', {
+      reason,
+      drainDelayMs: options.drainDelay,
+      deadlineInMs: deadlineIn,
+      openConnections: this.#openConnections(),
+      inFlight: this.#inFlight(),
+    });
+    for (const server of this.#deps.servers()) server.beginDrain();
+    await sleep(clock, options.drainDelay, signal);
+
+    const closingAfterMs = this.#elapsed();
+    this.#deps.setPhase('closing', {
+      servedWhileDraining: counters.requestsWhileDraining,
+      openConnections: this.#openConnections(),
+      inFlight: this.#inFlight(),
+    });
+    this.#closeListeners();
+    await this.#waitDrained(signal);
+    const drainedAfterMs = this.#elapsed();
+
+    const hooks = await runHooks(this.#deps.hooks(), clock, signal, (r) => this.#deps.onHook(r));
+    cancelDeadline();
+    const failed = hooks.some((h) => h.outcome === 'failed' || h.outcome === 'timeout');
+    const outcome = this.#forcedBy ? 'forced' : failed ? 'failed' : 'clean';
+    return {
+      reason,
+      outcome,
+      ...(this.#forcedBy ? { forcedBy: this.#forcedBy } : {}),
+      timeline: { closingAfterMs, drainedAfterMs, stoppedAfterMs: this.#elapsed() },
+      served: {
+        whileDraining: counters.requestsWhileDraining,
+        whileClosing: counters.requestsWhileClosing,
+      },
+      connections: {
+        endedIdle: counters.connectionsEndedIdle,
+        forced: counters.connectionsForced,
+        upgradedClosed: counters.upgradedClosed,
+        goawaysSent: counters.goawaysSent,
+      },
+      cut: { ...this.#cut, hooks: hooks.filter((h) => h.outcome === 'cut').map((h) => h.name) },
+      hooks,
+    };
+  }
+
+  #closeListeners(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const server of this.#deps.servers()) server.beginClosing();
+    for (const resolve of this.#closingWaiters.splice(0)) resolve();
+  }
+
+  #waitDrained(signal: AbortSignal): Promise<void> {
+    if (this.#openConnections() === 0 || signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.#drainedWaiter = undefined;
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      this.#drainedWaiter = done;
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  #openConnections(): number {
+    return this.#deps.servers().reduce((n, s) => n + s.openConnections, 0);
+  }
+
+  #inFlight(): number {
+    return this.#deps.servers().reduce((n, s) => n + s.inFlight, 0);
+  }
+
+  #elapsed(): number {
+    return Math.round(this.#deps.clock.now() - this.#started);
+  }
+}

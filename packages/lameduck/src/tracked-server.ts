@@ -1,0 +1,136 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2Session, ServerHttp2Stream } from 'node:http2';
+import { Server as NetServer, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+import { Http1Connections } from './http1.js';
+import { Http2Sessions } from './http2.js';
+import type { TrackerContext } from './tracker-context.js';
+
+/** What kind of server this is, as far as draining is concerned. */
+export type ServerKind = 'http' | 'https' | 'http2' | 'http2-secure';
+
+type Emit = (event: string | symbol, ...args: unknown[]) => boolean;
+
+/**
+ * One registered server. It observes the server by wrapping the instance's `emit`, so it sees each
+ * connection, request, upgrade, session and stream before any listener does, without adding
+ * listeners (an extra 'upgrade' listener would change how Node handles upgrades, and a 'request'
+ * listener switches an HTTP/2 server into its compatibility mode).
+ */
+export class TrackedServer {
+  readonly server: NetServer;
+  readonly name: string;
+  readonly kind: ServerKind;
+  readonly #context: TrackerContext;
+  readonly #http1: Http1Connections;
+  readonly #http2: Http2Sessions;
+  readonly #sockets = new Set<Socket>();
+  readonly #originalEmit: Emit;
+  readonly #hadOwnEmit: boolean;
+
+  constructor(server: NetServer, name: string, kind: ServerKind, context: TrackerContext) {
+    this.server = server;
+    this.name = name;
+    this.kind = kind;
+    this.#context = context;
+    this.#http1 = new Http1Connections(context);
+    this.#http2 = new Http2Sessions(context);
+    this.#hadOwnEmit = Object.hasOwn(server, 'emit');
+    this.#originalEmit = server.emit as Emit;
+    const original = this.#originalEmit;
+    const observe = (event: string | symbol, args: unknown[]) => this.#observe(event, args);
+    server.emit = function emitObserved(
+      this: NetServer,
+      event: string | symbol,
+      ...args: unknown[]
+    ) {
+      if (observe(event, args)) return true;
+      return original.call(this, event, ...args);
+    } as NetServer['emit'];
+  }
+
+  get listening(): boolean {
+    return this.server.listening;
+  }
+
+  get openConnections(): number {
+    return this.#sockets.size;
+  }
+
+  get inFlight(): number {
+    return this.#http1.inFlight + this.#http2.inFlight;
+  }
+
+  beginDrain(): void {
+    this.#http1.beginDrain();
+    this.#http2.beginDrain();
+  }
+
+  /** Stops listening (new connections are refused by the kernel) and ends idle connections. */
+  beginClosing(): void {
+    if (this.server.listening) {
+      // net.Server's own close: http.Server#close would also destroy idle sockets (RST risk), and
+      // lameduck ends them itself, with a FIN, once they are idle.
+      NetServer.prototype.close.call(this.server);
+    }
+    this.#http1.beginClosing();
+    this.#http2.beginClosing();
+  }
+
+  /** Destroys everything still open; returns how many requests/streams/upgrades were cut. */
+  destroyAll(): { requests: number; connections: number } {
+    const requests = this.#http1.destroyAll() + this.#http2.destroyAll();
+    const connections = this.#sockets.size;
+    for (const socket of this.#sockets) socket.destroy();
+    return { requests, connections };
+  }
+
+  /** Restores the server's own emit. */
+  untrack(): void {
+    if (this.#hadOwnEmit) this.server.emit = this.#originalEmit as NetServer['emit'];
+    else delete (this.server as { emit?: unknown }).emit;
+  }
+
+  /** Returns true when the event was fully handled here (a probe) and must not reach the app. */
+  #observe(event: string | symbol, args: unknown[]): boolean {
+    switch (event) {
+      case 'connection':
+        this.#onConnection(args[0] as Socket);
+        return false;
+      case 'secureConnection': {
+        const socket = args[0] as TLSSocket;
+        if (socket.alpnProtocol !== 'h2') this.#http1.add(socket);
+        return false;
+      }
+      case 'request': {
+        const request = args[0] as IncomingMessage;
+        const response = args[1] as ServerResponse;
+        if (request.httpVersionMajor < 2) this.#http1.onRequest(request, response);
+        return this.#context.probe?.(request, response) ?? false;
+      }
+      case 'upgrade':
+        this.#http1.onUpgrade(args[0] as IncomingMessage, args[1] as Duplex);
+        return false;
+      case 'session':
+        this.#http2.add(args[0] as Http2Session);
+        return false;
+      case 'stream':
+        this.#http2.onStream(args[0] as ServerHttp2Stream);
+        return false;
+      default:
+        return false;
+    }
+  }
+
+  #onConnection(socket: Socket): void {
+    this.#sockets.add(socket);
+    socket.once('close', () => {
+      this.#sockets.delete(socket);
+      this.#context.changed();
+    });
+    // Plain HTTP/1: the raw socket is the HTTP connection. TLS servers hand theirs over on
+    // 'secureConnection'; HTTP/2 connections are tracked as sessions.
+    if (this.kind === 'http') this.#http1.add(socket);
+  }
+}
