@@ -38,3 +38,19 @@ export function deadline(parent: AbortSignal, ms: number): { signal: AbortSignal
     },
   };
 }
+
+/**
+ * A signal that aborts when any of the given signals does. Like `AbortSignal.any`, but the result is
+ * held by plain listeners, so it can never be collected (and silently stop aborting) while in use.
+ */
+export function anySignal(...signals: AbortSignal[]): AbortSignal {
+  const controller = new AbortController();
+  for (const signal of signals) {
+    if (signal.aborted) {
+      controller.abort(signal.reason);
+      break;
+    }
+    signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+  }
+  return controller.signal;
+}

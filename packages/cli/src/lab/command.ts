@@ -12,10 +12,16 @@ import { parseManifest } from './manifest.js';
 import { outputPath, toJson, writeAtomic } from './output.js';
 import { planBuiltin, planUserApp } from './plan.js';
 import { formatReport } from './report.js';
-import { SCENARIOS, type ScenarioName } from './scenarios.js';
+import { DEFAULT_GRACE_MS, SCENARIOS, type ScenarioName } from './scenarios.js';
 import { splitCommand } from './split-command.js';
 
-const QUICK = { replicas: 2, rate: 100, propagation: 'uniform:50ms..500ms', settleMs: 500 };
+const QUICK = {
+  replicas: 2,
+  rate: 100,
+  propagation: 'uniform:50ms..500ms',
+  settleMs: 500,
+  graceMs: 4_000,
+};
 
 export default defineCommand({
   name: 'lab',
@@ -168,7 +174,13 @@ Needs no cluster and no root; as root on Linux each pod gets its own PID namespa
     );
     const replicas = options.replicas ?? (quick ? QUICK.replicas : undefined);
     const rate = given.has('rate') || !quick ? options.rate : QUICK.rate;
-    const planned = planScenarios(options, replicas, propagation, io.cwd);
+    const planned = planScenarios(
+      options,
+      replicas,
+      propagation,
+      io.cwd,
+      quick ? QUICK.graceMs : DEFAULT_GRACE_MS,
+    );
     const pidNamespace =
       options.pidNamespace === 'on' || (options.pidNamespace === 'auto' && isRoot && linux);
     const limitations = pidNamespace
@@ -244,6 +256,7 @@ function planScenarios(
   replicas: number | undefined,
   propagation: ReturnType<typeof parseDistribution>,
   cwd: string,
+  graceMs: number,
 ) {
   if (options.cmd === undefined && options.manifest === undefined) {
     const scenarios = (options.scenario.length ? options.scenario : SCENARIOS) as ScenarioName[];
@@ -254,6 +267,7 @@ function planScenarios(
       port: options.port,
       propagation,
       node: process.execPath,
+      graceMs,
     });
   }
   if (options.scenario.length)

@@ -108,7 +108,8 @@ export class Container {
   /** SIGKILLs every process of the pod (its process group) — used at cleanup, never for grace. */
   killAll(): void {
     const pid = this.#child.pid;
-    if (pid === undefined) return;
+    // Once the pod is gone its pid (and group id) may be reused by an unrelated process: never again.
+    if (pid === undefined || this.#done) return;
     try {
       process.kill(-pid, 'SIGKILL');
     } catch {}
@@ -124,8 +125,8 @@ export class Container {
   }
 
   #finish(): void {
-    this.#done = true;
     // PID 1 is gone: the rest of the pod dies with it (the kernel does this in a PID namespace).
     this.killAll();
+    this.#done = true;
   }
 }

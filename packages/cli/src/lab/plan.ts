@@ -11,6 +11,7 @@ export interface PlanSettings {
   readonly port: number;
   readonly propagation: Distribution;
   readonly node: string;
+  readonly graceMs: number;
 }
 
 export interface PlannedScenario {
@@ -30,6 +31,7 @@ export function planBuiltin(settings: PlanSettings): PlannedScenario[] {
       port: settings.port,
       propagationMaxMs: upperBound(settings.propagation),
       node: settings.node,
+      graceMs: settings.graceMs,
     }),
   }));
 }

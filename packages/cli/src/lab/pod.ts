@@ -1,4 +1,4 @@
-import { type Clock, sleep } from './clock.js';
+import { anySignal, type Clock, sleep } from './clock.js';
 import { Container, type ContainerExit } from './container.js';
 import type { EventLog } from './events.js';
 import { runHandler } from './handlers.js';
@@ -69,15 +69,26 @@ export class Pod {
     void this.#lifecycle();
   }
 
+  /**
+   * The container's environment: the lab's, then HOST/PORT/POD_NAME (the pod's address, like a
+   * downward-API `status.podIP`), then the template's, where `$(NAME)` expands to a variable defined
+   * before it, as Kubernetes expands dependent environment variables.
+   */
   get env(): Record<string, string> {
     const { baseEnv, template } = this.#o;
-    return {
+    const env: Record<string, string> = {
       ...baseEnv,
-      ...template.env,
       HOST: this.host,
       PORT: String(template.port),
       POD_NAME: this.name,
     };
+    for (const [name, value] of Object.entries(template.env)) {
+      env[name] = value.replace(
+        /\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g,
+        (ref, key: string) => env[key] ?? ref,
+      );
+    }
+    return env;
   }
 
   /** The API server deletes the pod: marks it terminating and starts the kubelet's kill sequence. */
@@ -161,7 +172,7 @@ export class Pod {
           probe: livenessProbe,
           target,
           initial: true,
-          signal: AbortSignal.any([probes.signal, this.#stop.signal]),
+          signal: anySignal(probes.signal, this.#stop.signal),
           onChange: (ok, detail) => {
             if (ok) return;
             this.#o.log.record(this.name, 'not-ready', `liveness probe failed: ${detail}`);
@@ -179,7 +190,7 @@ export class Pod {
       probe: startupProbe,
       target,
       initial: false,
-      signal: AbortSignal.any([startup.signal, probes.signal, this.#stop.signal]),
+      signal: anySignal(startup.signal, probes.signal, this.#stop.signal),
       onChange: (ok) => {
         if (!ok) return;
         startup.abort();
@@ -217,16 +228,18 @@ export class Pod {
         preStop,
         target,
         grace,
-        AbortSignal.any([gone.signal, this.#destroy.signal]),
+        anySignal(gone.signal, this.#destroy.signal),
       );
       log.record(this.name, 'prestop-done', result.ok ? preStop.kind : `failed: ${result.detail}`);
     }
     const left = Math.max(MINIMUM_GRACE_MS, grace - (clock.now() - started));
     if (await container.signal('SIGTERM')) log.record(this.name, 'sigterm');
+    const waited = new AbortController();
     const exited = await Promise.race([
       container.exited,
-      sleep(left, this.#destroy.signal).then(() => undefined),
+      sleep(left, anySignal(this.#destroy.signal, waited.signal)).then(() => undefined),
     ]);
+    waited.abort();
     if (exited === undefined && container.running) {
       log.record(
         this.name,

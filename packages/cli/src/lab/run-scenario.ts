@@ -115,7 +115,7 @@ export async function runScenario(o: ScenarioRunOptions): Promise<ScenarioResult
         limit.clear();
       }
     };
-    o.progress?.(`${o.name}: deploying ${o.spec.replicas} pods`);
+    o.progress?.(`${o.name}: deploying ${o.spec.replicas} pods behind ${cluster.serviceUrl}`);
     await rollout('the initial deployment');
     await sleep(upperBound(o.propagation) + 100, o.signal); // every proxy knows the pods
     const loadStartedAt = clock.now();
@@ -157,7 +157,9 @@ export async function runScenario(o: ScenarioRunOptions): Promise<ScenarioResult
     requests: load?.totals.scheduled ?? 0,
     ok: load?.totals.ok ?? 0,
     failed: load?.totals.failed ?? 0,
-    failures: { ...(load?.failures ?? {}) },
+    failures: Object.fromEntries(
+      Object.entries(load?.failures ?? {}).filter(([, n]) => (n ?? 0) > 0),
+    ) as Partial<Record<FailureClass, number>>,
     rollouts,
     rolloutMs: first && last ? last.completedAt - first.startedAt : 0,
     longestTerminationMs: Math.max(0, ...terminations),

@@ -21,6 +21,8 @@ export interface ScenarioSettings {
   readonly propagationMaxMs: number;
   /** The node binary (process.execPath). */
   readonly node: string;
+  /** terminationGracePeriodSeconds of every scenario, in ms. */
+  readonly graceMs: number;
 }
 
 /** What each scenario is meant to show, for the report. */
@@ -33,7 +35,7 @@ export const STORIES: Record<ScenarioName, string> = {
 };
 
 /** Lab-sized grace period: long enough for every drain below, short enough for a 2-minute matrix. */
-const GRACE_MS = 8_000;
+export const DEFAULT_GRACE_MS = 8_000;
 
 /** The Deployment a scenario runs: the demo app plus the manifest the story describes. */
 export function scenarioSpec(name: ScenarioName, settings: ScenarioSettings): DeploymentSpec {
@@ -48,7 +50,7 @@ export function scenarioSpec(name: ScenarioName, settings: ScenarioSettings): De
     env: { DEMO_LATENCY_MS: String(settings.latencyMs) },
     port: settings.port,
     readinessProbe: readiness,
-    terminationGracePeriodMs: GRACE_MS,
+    terminationGracePeriodMs: settings.graceMs,
   };
   const template = ((): PodTemplate => {
     switch (name) {
@@ -81,20 +83,40 @@ export function scenarioSpec(name: ScenarioName, settings: ScenarioSettings): De
   };
 }
 
+/**
+ * The manifest of examples/kubernetes/deployment.yaml, lab-sized: `node --import lameduck/auto`, the
+ * admin server on the pod's address for probes and a preStop `httpGet /prestop` that holds the
+ * kubelet for the drain delay; the delay covers the slowest proxy.
+ */
 function lameduckTemplate(
   base: PodTemplate,
   settings: ScenarioSettings,
   app: string,
   drainCover: number,
 ): PodTemplate {
+  const admin = ADMIN_PORT;
   return {
     ...base,
     command: [settings.node, '--import', import.meta.resolve('lameduck/auto'), app],
     env: {
       ...base.env,
       LAMEDUCK_DRAIN_DELAY: `${drainCover}ms`,
-      LAMEDUCK_GRACE_PERIOD: `${GRACE_MS}ms`,
-      LAMEDUCK_ADMIN_PORT: 'off',
+      LAMEDUCK_GRACE_PERIOD: `${settings.graceMs}ms`,
+      LAMEDUCK_ADMIN_HOST: '$(HOST)',
+      LAMEDUCK_ADMIN_PORT: String(admin),
+      LAMEDUCK_LOG: 'off',
     },
+    preStop: { kind: 'httpGet', path: '/prestop', port: admin },
+    startupProbe: probe(
+      { kind: 'httpGet', path: '/startupz', port: admin },
+      { periodMs: 200, failureThreshold: 50 },
+    ),
+    readinessProbe: probe(
+      { kind: 'httpGet', path: '/readyz', port: admin },
+      { periodMs: 500, failureThreshold: 1 },
+    ),
   };
 }
+
+/** The runtime library's default admin port. */
+const ADMIN_PORT = 9000;
