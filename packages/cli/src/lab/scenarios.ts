@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { compiledSibling } from './paths.js';
 import { DEPLOYMENT_DEFAULTS, type DeploymentSpec, type PodTemplate, probe } from './template.js';
 
@@ -97,7 +98,12 @@ function lameduckTemplate(
   const admin = ADMIN_PORT;
   return {
     ...base,
-    command: [settings.node, '--import', import.meta.resolve('lameduck/auto'), app],
+    command: [
+      settings.node,
+      '--import',
+      createRequire(import.meta.url).resolve('lameduck/auto'),
+      app,
+    ],
     env: {
       ...base.env,
       LAMEDUCK_DRAIN_DELAY: `${drainCover}ms`,

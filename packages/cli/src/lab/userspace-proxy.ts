@@ -15,8 +15,8 @@ export interface UserspaceProxyOptions {
  * semantics: a keep-alive connection keeps reaching its pod, even after the pod left the endpoints).
  *
  * Where the kernel would refuse a connection (no endpoint, or the pod's port is closed), the client's
- * connection has already been accepted here, so it is reset instead: in this mode "refused" shows up as
- * a reset before any response.
+ * connection has already been accepted here, so it is closed instead: in this mode "refused" and
+ * "reset" show up as a connection closed before any response.
  */
 export class UserspaceProxy {
   readonly #o: UserspaceProxyOptions;
@@ -54,7 +54,7 @@ export class UserspaceProxy {
     const node = this.#o.nodes[this.#next++ % this.#o.nodes.length];
     const candidates = node?.usable() ?? [];
     if (candidates.length === 0) {
-      client.resetAndDestroy();
+      abort(client);
       return;
     }
     const turn = this.#rr.get(node?.name ?? '') ?? 0;
@@ -68,13 +68,9 @@ export class UserspaceProxy {
       upstream.pipe(client);
       client.resume();
     });
-    // An abortive close on one side is an abortive close on the other; a FIN is passed on as a FIN.
-    upstream.once('error', () => {
-      if (!client.destroyed) client.resetAndDestroy();
-    });
-    client.once('error', () => {
-      if (!upstream.destroyed) upstream.resetAndDestroy();
-    });
+    // A failure on one side closes the other; a FIN is passed on as a FIN.
+    upstream.once('error', () => abort(client));
+    client.once('error', () => abort(upstream));
     upstream.once('close', () => {
       if (!client.destroyed) client.end();
     });
@@ -93,4 +89,13 @@ export class UserspaceProxy {
     for (const socket of this.#sockets) socket.destroy();
     await closed;
   }
+}
+
+/**
+ * Closes the other side when one side fails. Node's `resetAndDestroy()` would send an RST, but with
+ * Node 20 a reset socket can leave the process spinning in its exit-time handle cleanup, so the
+ * failure is passed on as a close: the client sees the connection end before its response.
+ */
+function abort(socket: Socket): void {
+  if (!socket.destroyed) socket.destroy();
 }

@@ -1,9 +1,11 @@
 // Runs built-in scenarios in-process at --quick size, for the acceptance tests.
 
+import assert from 'node:assert/strict';
 import type { IngressMode, ProxyMode } from '../../src/lab/cluster.ts';
 import { parseDistribution } from '../../src/lab/distribution.ts';
 import { runLab } from '../../src/lab/lab.ts';
 import { planBuiltin } from '../../src/lab/plan.ts';
+import { formatReport } from '../../src/lab/report.ts';
 import type { ScenarioResult } from '../../src/lab/run-scenario.ts';
 import type { ScenarioName } from '../../src/lab/scenarios.ts';
 import { runLoad } from '../../src/load/index.ts';
@@ -56,4 +58,37 @@ export function classes(result: ScenarioResult): string[] {
     .filter(([, n]) => (n ?? 0) > 0)
     .map(([c]) => c)
     .sort();
+}
+
+/**
+ * The acceptance claim: naive, sigterm-exit, prestop-sleep and shell-entrypoint each lose requests,
+ * only of the expected classes; lameduck loses none and never needs SIGKILL.
+ */
+export function assertStories(
+  results: readonly ScenarioResult[],
+  expected: ReadonlySet<string>,
+): void {
+  const by = new Map(results.map((r) => [r.name, r]));
+  const report = `\n${formatReport(results)}`;
+  for (const name of ['naive', 'sigterm-exit', 'prestop-sleep', 'shell-entrypoint']) {
+    const r = by.get(name);
+    assert.ok(r, name);
+    assert.equal(r.error, undefined, `${name}: ${r.error}`);
+    assert.ok(r.requests > 200, `${name} sent ${r.requests} requests${report}`);
+    assert.ok(r.failed > 0, `${name} should lose requests${report}`);
+    for (const c of classes(r))
+      assert.ok(expected.has(c), `${name}: unexpected class ${c}${report}`);
+  }
+  const lameduck = by.get('lameduck');
+  assert.ok(lameduck && lameduck.requests > 200, report);
+  assert.equal(lameduck.error, undefined);
+  assert.deepEqual(lameduck.failures, {}, `lameduck loses nothing${report}`);
+  assert.equal(lameduck.failed, 0);
+  const events = (name: string) => by.get(name)?.events.map((e) => e.type) ?? [];
+  assert.ok(events('prestop-sleep').includes('prestop-done'));
+  assert.ok(
+    !events('lameduck').includes('sigkill'),
+    `lameduck drains within the grace period${report}`,
+  );
+  assert.ok(events('lameduck').includes('proxy-synced'), 'proxies learned of the terminating pods');
 }
