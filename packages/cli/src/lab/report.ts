@@ -70,6 +70,13 @@ export function formatTimeline(result: ScenarioResult, maxLines = 8): string {
   }
   if (bad.length > maxLines)
     lines.push(`${''.padEnd(18)}  … ${bad.length - maxLines} more seconds with failures`);
+  const crashes = result.events.filter((e) => e.type === 'crashed');
+  const last = crashes.at(-1);
+  if (last) {
+    lines.push(
+      `${''.padEnd(18)}  ${crashes.length} container crash(es); last: pod ${last.pod} crashed (${last.detail ?? 'no detail'})`,
+    );
+  }
   if (result.error) lines.push(`${''.padEnd(18)}  error: ${result.error}`);
   return lines.join('\n');
 }
