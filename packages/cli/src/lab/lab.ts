@@ -1,22 +1,9 @@
-import type { Cluster, IngressMode, ProxyMode } from './cluster.js';
-import type { Distribution } from './distribution.js';
+import type { Cluster } from './cluster.js';
 import type { RunLoad } from './load-contract.js';
 import type { PlannedScenario } from './plan.js';
-import { runScenario, type ScenarioResult } from './run-scenario.js';
+import { type LabSettings, runScenario, type ScenarioResult } from './run-scenario.js';
 
-export interface LabSettings {
-  readonly rate: number;
-  readonly rollouts: number;
-  readonly nodes: number;
-  readonly propagation: Distribution;
-  readonly connections: number;
-  readonly keepalive: boolean;
-  readonly proxy: ProxyMode;
-  readonly ingress: IngressMode;
-  readonly pidNamespace: boolean;
-  readonly rolloutTimeoutMs: number;
-  readonly settleMs: number;
-}
+export type { LabSettings };
 
 export interface LabDependencies {
   readonly runLoad: RunLoad;

@@ -2,7 +2,7 @@ import { anySignal, type Clock, sleep } from './clock.js';
 import { Container, type ContainerExit } from './container.js';
 import type { EventLog } from './events.js';
 import { runHandler } from './handlers.js';
-import { runProber } from './prober.js';
+import { startPodProbes } from './pod-probes.js';
 import type { PodTemplate } from './template.js';
 
 export type PodPhase = 'running' | 'terminating' | 'terminated';
@@ -154,47 +154,15 @@ export class Pod {
   #startProbes(): void {
     const probes = new AbortController();
     this.#probes = probes;
-    const target = { host: this.host, env: this.env, cwd: this.#o.cwd };
-    const { startupProbe, readinessProbe, livenessProbe } = this.template;
-    const afterStartup = () => {
-      if (readinessProbe) {
-        void runProber({
-          probe: readinessProbe,
-          target,
-          initial: false,
-          signal: probes.signal,
-          onChange: (ok, detail) => this.#setReady(ok, detail),
-        });
-      } else this.#setReady(true);
-      // Liveness is forced to success once the pod is deleted (kubernetes PR #98571): stop with #stop.
-      if (livenessProbe) {
-        void runProber({
-          probe: livenessProbe,
-          target,
-          initial: true,
-          signal: anySignal(probes.signal, this.#stop.signal),
-          onChange: (ok, detail) => {
-            if (ok) return;
-            this.#o.log.record(this.name, 'not-ready', `liveness probe failed: ${detail}`);
-            this.#container?.killAll();
-          },
-        });
-      }
-    };
-    if (!startupProbe) {
-      afterStartup();
-      return;
-    }
-    const startup = new AbortController();
-    void runProber({
-      probe: startupProbe,
-      target,
-      initial: false,
-      signal: anySignal(startup.signal, probes.signal, this.#stop.signal),
-      onChange: (ok) => {
-        if (!ok) return;
-        startup.abort();
-        afterStartup();
+    startPodProbes({
+      template: this.template,
+      target: { host: this.host, env: this.env, cwd: this.#o.cwd },
+      signal: probes.signal,
+      deleted: this.#stop.signal,
+      onReady: (ready, detail) => this.#setReady(ready, detail),
+      onLivenessFailure: (detail) => {
+        this.#o.log.record(this.name, 'not-ready', `liveness probe failed: ${detail}`);
+        this.#container?.killAll();
       },
     });
   }

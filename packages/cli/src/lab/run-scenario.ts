@@ -7,28 +7,32 @@ import type { FailureClass, RunLoad } from './load-contract.js';
 import type { DeploymentSpec } from './template.js';
 import { type Bucket, Timeline } from './timeline.js';
 
-export interface ScenarioRunOptions {
-  readonly name: string;
-  readonly spec: DeploymentSpec;
-  readonly runLoad: RunLoad;
+/** The knobs every scenario of a lab run shares (flags after defaults). */
+export interface LabSettings {
   readonly rate: number;
   readonly rollouts: number;
   readonly nodes: number;
   readonly propagation: Distribution;
   readonly connections: number;
   readonly keepalive: boolean;
-  readonly pidNamespace: boolean;
   readonly proxy: ProxyMode;
   readonly ingress: IngressMode;
+  readonly pidNamespace: boolean;
+  /** A rollout that is not complete after this long is reported as stalled (progressDeadlineSeconds). */
+  readonly rolloutTimeoutMs: number;
+  /** Load before the first rollout and after the last old pod is gone. */
+  readonly settleMs: number;
+}
+
+export interface ScenarioRunOptions extends LabSettings {
+  readonly name: string;
+  readonly spec: DeploymentSpec;
+  readonly runLoad: RunLoad;
   readonly chainPrefix: string;
   /** Receives the running cluster so an exit handler can remove it synchronously. */
   readonly onCluster?: (cluster: Cluster | undefined) => void;
   readonly baseEnv: Readonly<Record<string, string>>;
   readonly cwd: string;
-  /** A rollout that is not complete after this long is reported as stalled (progressDeadlineSeconds). */
-  readonly rolloutTimeoutMs: number;
-  /** Load before the first rollout and after the last old pod is gone. */
-  readonly settleMs: number;
   readonly signal: AbortSignal;
   readonly progress?: (line: string) => void;
   readonly clock?: Clock;

@@ -12,10 +12,10 @@ export function podHarness(pidNamespace = false) {
   const log = new EventLog(clock);
   const block = randomBlock();
   const pods: Pod[] = [];
-  const make = (template: PodTemplate, onUpdate: (pod: Pod) => void = () => {}) => {
+  const make = (template: PodTemplate, onUpdate: (pod: Pod) => void = () => {}, revision = 1) => {
     const pod = new Pod({
       name: `pod-${pods.length + 1}`,
-      revision: 1,
+      revision,
       host: block.allocate(),
       template,
       baseEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
