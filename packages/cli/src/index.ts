@@ -1,3 +1,13 @@
 export type { CommandContext, CommandSpec, OptionSpec, OptionSpecs } from './args/spec.js';
 export { CliError } from './errors.js';
+export {
+  FAILURE_CLASSES,
+  type FailureClass,
+  LoadError,
+  type LoadOptions,
+  type LoadResult,
+  type RequestRecord,
+  runLoad,
+  type TimelineSecond,
+} from './load/index.js';
 export { main, version } from './main.js';

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Logger } from './logger.js';
 import { DEFAULT_PROBE_PATHS } from './options.js';
 import { answerProbe, type ProbeState, probeFor, send } from './probes.js';
 
@@ -70,4 +71,31 @@ export function listenAdmin(
 export function closeAdmin(server: Server): void {
   server.closeAllConnections();
   if (server.listening) server.close();
+}
+
+/** Creates and starts the admin server; a listen failure is logged, and the app runs on without it. */
+export function startAdmin(
+  where: { port: number; host: string | undefined },
+  log: Logger,
+  handlers: AdminHandlers,
+): { server: Server; listening: Promise<AddressInfo | undefined> } {
+  const server = createAdminServer(handlers);
+  const { port, host } = where;
+  const listening = listenAdmin(server, port, host).then(
+    (address) => {
+      log.info(
+        { event: 'admin-listening', port: address.port, host: address.address },
+        'admin server listening',
+      );
+      return address;
+    },
+    (error: unknown) => {
+      log.error(
+        { event: 'admin-listen-failed', err: error, port, host },
+        'admin server could not listen; probes, /prestop and /metrics are unavailable',
+      );
+      return undefined;
+    },
+  );
+  return { server, listening };
 }

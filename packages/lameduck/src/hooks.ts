@@ -1,5 +1,6 @@
 import { type Clock, sleep } from './clock.js';
-import { describe } from './errors.js';
+import { parseDuration } from './duration.js';
+import { describe, InvalidOptionError, LameduckError } from './errors.js';
 import type { HookRecord } from './metrics.js';
 
 /** A cleanup step run after the servers drained. It gets a signal that aborts at its timeout. */
@@ -81,4 +82,20 @@ async function runOne(hook: Hook, clock: Clock, deadline: AbortSignal): Promise<
 
 function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : `thrown ${describe(error)}`;
+}
+
+/** Parses a hook's own timeout, naming the hook when it is invalid. */
+export function parseHookTimeout(name: string, value: number | string): number {
+  try {
+    return parseDuration(value, `hook "${name}": timeout`);
+  } catch (error) {
+    if (error instanceof LameduckError) {
+      throw new InvalidOptionError(
+        `hook "${name}": timeout`,
+        'a duration in ms or a string such as "5s"',
+        value,
+      );
+    }
+    throw error;
+  }
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { TrackerContext } from './tracker-context.js';
+import { countRequest, type TrackerContext } from './tracker-context.js';
 
 /** How long an idle connection that was sent a FIN may stay half-open before it is closed. */
 export const FIN_LINGER_MS = 500;
@@ -13,8 +13,10 @@ interface Connection {
   /** Requests received on this connection so far. */
   served: number;
   upgraded: IncomingMessage | undefined;
-  /** The connection was ended by lameduck (FIN sent). */
+  /** lameduck is done with this connection (ended it, or it was already ending). */
   ended: boolean;
+  /** lameduck sent the FIN itself, on an idle connection. */
+  finSent: boolean;
 }
 
 /**
@@ -26,6 +28,8 @@ interface Connection {
 export class Http1Connections {
   readonly #context: TrackerContext;
   readonly #connections = new Map<Duplex, Connection>();
+  /** Connections lameduck ended with a FIN that have not closed yet: no work left on them. */
+  #endedOpen = 0;
 
   constructor(context: TrackerContext) {
     this.#context = context;
@@ -39,10 +43,12 @@ export class Http1Connections {
       served: 0,
       upgraded: undefined,
       ended: false,
+      finSent: false,
     };
     this.#connections.set(socket, connection);
     socket.once('close', () => {
       this.#connections.delete(socket);
+      if (connection.finSent) this.#endedOpen--;
       this.#context.changed();
     });
     if (this.#context.phase() === 'closing') this.#endWhenUnused(connection);
@@ -53,13 +59,8 @@ export class Http1Connections {
     this.add(socket);
     const connection = this.#connections.get(socket);
     if (!connection) return;
-    const { counters } = this.#context;
-    const phase = this.#context.phase();
-    counters.requests++;
     connection.served++;
-    if (phase === 'draining') counters.requestsWhileDraining++;
-    if (phase === 'closing') counters.requestsWhileClosing++;
-    if (phase === 'draining' || phase === 'closing') closeAfterResponse(response);
+    if (countRequest(this.#context).shuttingDown) closeAfterResponse(response);
     connection.responses.add(response);
     response.once('close', () => {
       connection.responses.delete(response);
@@ -73,7 +74,7 @@ export class Http1Connections {
     const connection = this.#connections.get(socket);
     if (!connection) return;
     connection.upgraded = request;
-    this.#context.counters.requests++;
+    countRequest(this.#context);
     if (this.#context.phase() === 'closing') this.#closeUpgraded(connection);
   }
 
@@ -91,6 +92,14 @@ export class Http1Connections {
       else if (connection.served === 0) this.#endWhenUnused(connection);
       else this.#endIfIdle(connection);
     }
+  }
+
+  /**
+   * Connections ended with a FIN and idle: the shutdown need not wait for the peer to close them
+   * (nothing is in flight, nothing unread, so closing them cannot cause a reset).
+   */
+  get endedIdle(): number {
+    return this.#endedOpen;
   }
 
   get inFlight(): number {
@@ -117,6 +126,8 @@ export class Http1Connections {
     connection.ended = true;
     if (socket.destroyed || socket.writableEnded) return;
     socket.end();
+    connection.finSent = true;
+    this.#endedOpen++;
     this.#context.counters.connectionsEndedIdle++;
     // The peer normally closes its side at once; one that keeps the connection half-open must not
     // hold the shutdown until the deadline. After a short linger (what Go's server calls its

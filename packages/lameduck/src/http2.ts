@@ -1,5 +1,5 @@
 import { constants, type Http2Session, type ServerHttp2Stream } from 'node:http2';
-import type { TrackerContext } from './tracker-context.js';
+import { countRequest, type TrackerContext } from './tracker-context.js';
 
 interface SessionState {
   streams: number;
@@ -48,17 +48,13 @@ export class Http2Sessions {
     this.add(session);
     const state = this.#sessions.get(session);
     if (!state) return;
-    const { counters } = this.#context;
-    const phase = this.#context.phase();
-    counters.requests++;
-    if (phase === 'draining') counters.requestsWhileDraining++;
-    if (phase === 'closing') counters.requestsWhileClosing++;
+    const { shuttingDown } = countRequest(this.#context);
     state.streams++;
     stream.once('close', () => {
       state.streams--;
       this.#context.changed();
     });
-    if (phase === 'draining' || phase === 'closing') this.#goaway(session, state);
+    if (shuttingDown) this.#goaway(session, state);
   }
 
   beginDrain(): void {

@@ -1,16 +1,15 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Server as NetServer } from 'node:net';
-import { closeAdmin, createAdminServer, listenAdmin } from './admin.js';
+import { closeAdmin, startAdmin } from './admin.js';
 import { systemClock } from './clock.js';
 import { newCounters } from './counters.js';
-import { parseDuration } from './duration.js';
-import { InvalidOptionError, LameduckError } from './errors.js';
-import type { Hook, HookFunction } from './hooks.js';
+import { InvalidOptionError } from './errors.js';
+import { type Hook, type HookFunction, parseHookTimeout } from './hooks.js';
 import { jsonLogger, type Logger, silentLogger } from './logger.js';
 import { type HookRecord, renderMetrics } from './metrics.js';
 import { type LameduckOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import { isShuttingDown, type Phase } from './phase.js';
+import { isShuttingDown, type Phase, phaseMessage } from './phase.js';
 import { answerProbe, type ProbeState, probeFor } from './probes.js';
 import type { ProcessLike } from './process.js';
 import type { ShutdownReport } from './report.js';
@@ -91,40 +90,22 @@ export class Lameduck extends EventEmitter<LameduckEvents> {
       changed: () => this.#shutdown?.changed(),
     };
     for (const signal of this.options.signals) this.#process.on(signal, this.#signalHandler);
-    if (this.options.admin) {
-      const { port, host } = this.options.admin;
-      const admin = createAdminServer({
-        probeState: () => this.#probeState(),
-        prestop: async () => {
-          this.#log.info(
-            { event: 'prestop' },
-            'GET /prestop: draining until the delay has elapsed',
-          );
-          this.#begin('prestop').catch(() => {});
-          await (this.#shutdown as Shutdown).whenClosing();
-        },
-        metrics: () => this.metrics(),
-      });
-      this.#admin = admin;
-      this.#adminListening = listenAdmin(admin, port, host).then(
-        (address) => {
-          this.#log.info(
-            { event: 'admin-listening', port: address.port, host: address.address },
-            'admin server listening',
-          );
-          return address;
-        },
-        (error: unknown) => {
-          this.#log.error(
-            { event: 'admin-listen-failed', err: error, port, host },
-            'admin server could not listen; probes, /prestop and /metrics are unavailable',
-          );
-          return undefined;
-        },
-      );
-    } else {
-      this.#adminListening = Promise.resolve(undefined);
-    }
+    const admin = this.options.admin
+      ? startAdmin(this.options.admin, this.#log, {
+          probeState: () => this.#probeState(),
+          prestop: async () => {
+            this.#log.info(
+              { event: 'prestop' },
+              'GET /prestop: draining until the delay has elapsed',
+            );
+            this.#begin('prestop').catch(() => {});
+            await (this.#shutdown as Shutdown).whenClosing();
+          },
+          metrics: () => this.metrics(),
+        })
+      : undefined;
+    this.#admin = admin?.server;
+    this.#adminListening = admin?.listening ?? Promise.resolve(undefined);
   }
 
   get phase(): Phase {
@@ -178,7 +159,9 @@ export class Lameduck extends EventEmitter<LameduckEvents> {
     if (typeof fn !== 'function')
       throw new InvalidOptionError(`hook "${name}": fn`, 'a function', fn);
     const timeout =
-      options.timeout === undefined ? this.options.hookTimeout : hookTimeout(name, options.timeout);
+      options.timeout === undefined
+        ? this.options.hookTimeout
+        : parseHookTimeout(name, options.timeout);
     this.#hooks.push({ name, fn, timeout });
     return this;
   }
@@ -299,7 +282,7 @@ export class Lameduck extends EventEmitter<LameduckEvents> {
     if (phase === 'draining') this.#draining.abort();
     if (phase === 'closing') this.#closing.abort();
     if (phase === 'stopped' && !this.#closing.signal.aborted) this.#closing.abort();
-    this.#log.info({ event: phase, previous, ...fields }, message(phase));
+    this.#log.info({ event: phase, previous, ...fields }, phaseMessage(phase));
     this.emit('phase', { phase, previous, at });
   }
 
@@ -340,34 +323,4 @@ type ResolvedClock = NonNullable<LameduckOptions['clock']>;
 /** Creates the process's drain timeline; see `LameduckOptions` for every option and its default. */
 export function createLameduck(options: LameduckOptions = {}): Lameduck {
   return new Lameduck(options);
-}
-
-function hookTimeout(name: string, value: number | string): number {
-  try {
-    return parseDuration(value, `hook "${name}": timeout`);
-  } catch (error) {
-    if (error instanceof LameduckError) {
-      throw new InvalidOptionError(
-        `hook "${name}": timeout`,
-        'a duration in ms or a string such as "5s"',
-        value,
-      );
-    }
-    throw error;
-  }
-}
-
-function message(phase: Phase): string {
-  switch (phase) {
-    case 'serving':
-      return 'ready: serving';
-    case 'draining':
-      return 'draining: readiness fails, still serving, every response closes its connection';
-    case 'closing':
-      return 'closing: listeners closed, ending idle connections, waiting for in-flight requests';
-    case 'stopped':
-      return 'stopped';
-    default:
-      return phase;
-  }
 }

@@ -14,3 +14,19 @@ export const PHASES: readonly Phase[] = ['starting', 'serving', 'draining', 'clo
 export function isShuttingDown(phase: Phase): boolean {
   return phase === 'draining' || phase === 'closing' || phase === 'stopped';
 }
+
+/** The log message of the event that starts a phase. */
+export function phaseMessage(phase: Phase): string {
+  switch (phase) {
+    case 'serving':
+      return 'ready: serving';
+    case 'draining':
+      return 'draining: readiness fails, still serving, every response closes its connection';
+    case 'closing':
+      return 'closing: listeners closed, ending idle connections, waiting for in-flight requests';
+    case 'stopped':
+      return 'stopped';
+    default:
+      return phase;
+  }
+}

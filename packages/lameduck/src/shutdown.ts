@@ -45,7 +45,7 @@ export class Shutdown {
 
   /** Called whenever a connection closes or a request ends. */
   changed(): void {
-    if (this.#drainedWaiter && this.#openConnections() === 0) this.#drainedWaiter();
+    if (this.#drainedWaiter && this.#pendingConnections() === 0) this.#drainedWaiter();
   }
 
   force(by: 'deadline' | 'second-signal'): void {
@@ -79,12 +79,14 @@ export class Shutdown {
     await sleep(clock, options.drainDelay, signal);
 
     const closingAfterMs = this.#elapsed();
-    this.#deps.setPhase('closing', {
+    const atClosing = {
       servedWhileDraining: counters.requestsWhileDraining,
       openConnections: this.#openConnections(),
       inFlight: this.#inFlight(),
-    });
+    };
+    // Listeners first, then the event: whoever reads "closing" can count on connections being refused.
     this.#closeListeners();
+    this.#deps.setPhase('closing', atClosing);
     await this.#waitDrained(signal);
     const drainedAfterMs = this.#elapsed();
 
@@ -120,7 +122,7 @@ export class Shutdown {
   }
 
   #waitDrained(signal: AbortSignal): Promise<void> {
-    if (this.#openConnections() === 0 || signal.aborted) return Promise.resolve();
+    if (this.#pendingConnections() === 0 || signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         this.#drainedWaiter = undefined;
@@ -134,6 +136,10 @@ export class Shutdown {
 
   #openConnections(): number {
     return this.#deps.servers().reduce((n, s) => n + s.openConnections, 0);
+  }
+
+  #pendingConnections(): number {
+    return this.#deps.servers().reduce((n, s) => n + s.pendingConnections, 0);
   }
 
   #inFlight(): number {

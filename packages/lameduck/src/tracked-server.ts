@@ -26,6 +26,8 @@ export class TrackedServer {
   readonly #http1: Http1Connections;
   readonly #http2: Http2Sessions;
   readonly #sockets = new Set<Socket>();
+  /** TLS servers: raw sockets whose handshake completed (the rest are handshaking, or stalled). */
+  readonly #secured = new WeakSet<Socket>();
   readonly #originalEmit: Emit;
   readonly #hadOwnEmit: boolean;
 
@@ -58,6 +60,11 @@ export class TrackedServer {
     return this.#sockets.size;
   }
 
+  /** Connections the shutdown still waits for: open ones, less idle ones already sent a FIN. */
+  get pendingConnections(): number {
+    return Math.max(0, this.#sockets.size - this.#http1.endedIdle);
+  }
+
   get inFlight(): number {
     return this.#http1.inFlight + this.#http2.inFlight;
   }
@@ -76,6 +83,7 @@ export class TrackedServer {
     }
     this.#http1.beginClosing();
     this.#http2.beginClosing();
+    if (this.#tls) for (const socket of this.#sockets) this.#closeIfNeverSecured(socket);
   }
 
   /** Destroys everything still open; returns how many requests/streams/upgrades were cut. */
@@ -100,6 +108,9 @@ export class TrackedServer {
         return false;
       case 'secureConnection': {
         const socket = args[0] as TLSSocket;
+        // Node's TLSSocket keeps the TCP socket it wraps as `_parent`.
+        const raw = (socket as TLSSocket & { _parent?: Socket })._parent;
+        if (raw) this.#secured.add(raw);
         if (socket.alpnProtocol !== 'h2') this.#http1.add(socket);
         return false;
       }
@@ -132,5 +143,24 @@ export class TrackedServer {
     // Plain HTTP/1: the raw socket is the HTTP connection. TLS servers hand theirs over on
     // 'secureConnection'; HTTP/2 connections are tracked as sessions.
     if (this.kind === 'http') this.#http1.add(socket);
+    else if (this.#tls && this.#context.phase() === 'closing') this.#closeIfNeverSecured(socket);
+  }
+
+  get #tls(): boolean {
+    return this.kind === 'https' || this.kind === 'http2-secure';
+  }
+
+  /**
+   * A TLS connection still without a completed handshake when closing begins (a TCP health check,
+   * a stalled client) gets `firstRequestGrace` to finish it, like a plain connection without a
+   * request; then it is closed, so that it cannot hold the shutdown until the deadline.
+   */
+  #closeIfNeverSecured(socket: Socket): void {
+    if (this.#secured.has(socket)) return;
+    this.#context.clock.setTimer(() => {
+      if (this.#secured.has(socket) || socket.destroyed) return;
+      socket.destroy();
+      this.#context.counters.connectionsEndedIdle++;
+    }, this.#context.firstRequestGrace);
   }
 }

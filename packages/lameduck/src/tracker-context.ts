@@ -19,3 +19,16 @@ export interface TrackerContext {
   /** Called whenever a connection or request ends, so the shutdown can re-check whether it drained. */
   changed(): void;
 }
+
+/**
+ * Counts one request (HTTP/1 request or HTTP/2 stream) and says whether it arrived during the
+ * shutdown, when it must close its connection after the response.
+ */
+export function countRequest(context: TrackerContext): { shuttingDown: boolean } {
+  const { counters } = context;
+  const phase = context.phase();
+  counters.requests++;
+  if (phase === 'draining') counters.requestsWhileDraining++;
+  if (phase === 'closing') counters.requestsWhileClosing++;
+  return { shuttingDown: phase === 'draining' || phase === 'closing' };
+}

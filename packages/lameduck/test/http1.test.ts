@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Agent, request as httpRequest } from 'node:http';
 import { test } from 'node:test';
+import { FIN_LINGER_MS } from '../src/http1.ts';
 import { connectOutcome, delay, httpServer, testLameduck, until } from './support/harness.ts';
 import { RawClient } from './support/raw-client.ts';
 
@@ -185,4 +186,42 @@ test('auto readiness: ready once every registered server listens', async () => {
   assert.equal(lameduck.phase, 'serving');
   server.close();
   lameduck.dispose();
+});
+
+test('a peer that keeps a FIN-ended idle connection half-open does not hold the shutdown', async () => {
+  const { lameduck } = testLameduck({ drainDelay: 100 });
+  const { port } = await httpServer(lameduck, (_req, res) => res.end('ok'));
+  // RawClient keeps its side open after the server's FIN (allowHalfOpen), as some clients do.
+  const clients = await Promise.all(Array.from({ length: 20 }, () => RawClient.connect(port)));
+  for (const client of clients) await client.request('/');
+  const report = await lameduck.shutdown('test');
+  assert.equal(report.outcome, 'clean');
+  assert.equal(report.connections.endedIdle, 20);
+  // Drained as soon as every idle connection had its FIN: no waiting for the peers, nor for the linger.
+  assert.ok(
+    report.timeline.drainedAfterMs - report.timeline.closingAfterMs < FIN_LINGER_MS,
+    `drained ${report.timeline.drainedAfterMs - report.timeline.closingAfterMs} ms after closing began`,
+  );
+  for (const client of clients) assert.equal(await client.waitEnding(), 'fin');
+});
+
+test('HTTPS: a TCP connection that never starts its TLS handshake does not hold the shutdown', async () => {
+  const { createServer } = await import('node:https');
+  const { connect } = await import('node:net');
+  const { tls } = await import('./support/tls.ts');
+  const { listen } = await import('./support/harness.ts');
+  const { lameduck } = testLameduck({ drainDelay: 100, gracePeriod: 5000, firstRequestGrace: 200 });
+  const server = createServer(tls, (_req, res) => res.end('ok'));
+  lameduck.register(server);
+  const port = await listen(server);
+  const probe = connect(port, '127.0.0.1'); // like a TCP health check: connects, says nothing
+  probe.on('error', () => {});
+  await new Promise((resolve) => probe.once('connect', resolve));
+  const report = await lameduck.shutdown('test');
+  assert.equal(report.outcome, 'clean');
+  assert.ok(
+    report.timeline.stoppedAfterMs < 2000,
+    `stopped after ${report.timeline.stoppedAfterMs} ms`,
+  );
+  probe.destroy();
 });

@@ -40,8 +40,9 @@ function get(session: ClientHttp2Session, path: string): Promise<number> {
   });
 }
 
-test('HTTP/2: in-flight streams finish after GOAWAY; a new stream goes to a new connection and is served', async () => {
-  const { lameduck } = testLameduck({ drainDelay: 400 });
+/** A plain-text HTTP/2 server under lameduck, and a client session that has completed one stream. */
+async function h2c(drainDelay: number) {
+  const { lameduck } = testLameduck({ drainDelay });
   const server = createServer();
   server.on('stream', respond);
   lameduck.register(server);
@@ -49,6 +50,11 @@ test('HTTP/2: in-flight streams finish after GOAWAY; a new stream goes to a new 
   const session = connect(`http://127.0.0.1:${port}`);
   session.on('error', () => {});
   assert.equal(await get(session, '/fast'), 200);
+  return { lameduck, port, session };
+}
+
+test('HTTP/2: in-flight streams finish after GOAWAY; a new stream goes to a new connection and is served', async () => {
+  const { lameduck, port, session } = await h2c(400);
   const goaway = once(session, 'goaway');
   const arrived = nextSlow();
   const slow = get(session, '/slow');
@@ -72,14 +78,7 @@ test('HTTP/2: in-flight streams finish after GOAWAY; a new stream goes to a new 
 });
 
 test('HTTP/2: streams the client sent while the GOAWAY was on its way are served, not refused', async () => {
-  const { lameduck } = testLameduck({ drainDelay: 300 });
-  const server = createServer();
-  server.on('stream', respond);
-  lameduck.register(server);
-  const port = await listen(server);
-  const session = connect(`http://127.0.0.1:${port}`);
-  session.on('error', () => {});
-  assert.equal(await get(session, '/fast'), 200);
+  const { lameduck, session } = await h2c(300);
   const shutdown = lameduck.shutdown('test');
   // Sent in the same tick as the drain starts: they cross the server's GOAWAY on the wire.
   const burst = await Promise.allSettled(Array.from({ length: 20 }, () => get(session, '/fast')));

@@ -1,4 +1,4 @@
-import { parseDuration } from 'lameduck';
+import { parseDuration } from 'lameduck/duration';
 import { usageError } from '../errors.js';
 import { flagName, type OptionSpec, type OptionSpecs, type ParsedOptions } from './spec.js';
 

@@ -1,4 +1,4 @@
-import { formatDuration } from 'lameduck';
+import { formatDuration } from 'lameduck/duration';
 import { type CommandSpec, flagName, formatDefault, type OptionSpec } from './spec.js';
 
 /** The `--help` text of a command, generated from the same spec that parses its flags. */

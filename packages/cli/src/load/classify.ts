@@ -18,8 +18,18 @@ const TLS_CODES = new Set([
   'HOSTNAME_MISMATCH',
 ]);
 
-/** The class of a transport error, by its Node `code` (or the kind of message when it has none). */
+/**
+ * The class of a transport error, by its Node `code` (or the kind of message when it has none).
+ * An error that only wraps another (a cancelled HTTP/2 stream, caused by its session's connection
+ * error) takes the class of its cause.
+ */
 export function classifyError(error: unknown): FailureClass {
+  const own = classifyOwn(error);
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  return own === 'other' && cause !== undefined && cause !== error ? classifyError(cause) : own;
+}
+
+function classifyOwn(error: unknown): FailureClass {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string') {
     if (REFUSED.has(code)) return 'refused';

@@ -12,11 +12,15 @@ export interface EngineOptions {
   /** Closed loop: requests kept in flight at once. */
   readonly concurrency: number;
   readonly signal: AbortSignal | undefined;
+  /** Ends scheduling like the end of the duration; in-flight requests still get their outcome. */
+  readonly endSignal: AbortSignal | undefined;
 }
 
 export interface EngineRun {
   readonly elapsedMs: number;
   readonly aborted: boolean;
+  /** Late sends that had waited for a free connection (the rest were late for lack of CPU). */
+  readonly lateWaitingForConnection: number;
   readonly eventLoopDelayP99: number;
   readonly eventLoopDelayMax: number;
 }
@@ -53,6 +57,7 @@ export function runEngine(
   loopDelay.enable();
 
   let next = 0;
+  let lateQueued = 0;
   let scheduling = true;
   let aborted = false;
   let stoppedAt: number | undefined;
@@ -61,16 +66,22 @@ export function runEngine(
 
   const events: TransportEvents = {
     started(job) {
-      recorder.sent(job.scheduledAt, elapsed() - job.scheduledAt > options.lateThresholdMs);
+      const late = elapsed() - job.scheduledAt > options.lateThresholdMs;
+      recorder.sent(job.scheduledAt, late);
+      if (late && job.queued) lateQueued++;
     },
     finish(job, outcome, message) {
       resolve(job, outcome, message);
-      if (rate === null && scheduling) {
-        if (durationMs !== null && elapsed() >= durationMs) stopScheduling();
-        else dispatch(elapsed());
-      }
+      replenish();
     },
   };
+
+  /** Closed loop: every request that ends is replaced at once, until the duration is over. */
+  function replenish(): void {
+    if (rate !== null || !scheduling) return;
+    if (durationMs !== null && elapsed() >= durationMs) stopScheduling(durationMs);
+    else dispatch(elapsed());
+  }
   const transport = makeTransport(events);
 
   function resolve(job: Job, outcome: Outcome, message?: string): void {
@@ -83,7 +94,7 @@ export function runEngine(
   }
 
   function dispatch(scheduledAt: number): void {
-    const job: Job = { scheduledAt, done: false, cancel: undefined };
+    const job: Job = { scheduledAt, done: false, cancel: undefined, queued: false };
     recorder.scheduled(scheduledAt);
     inflight.add(job);
     transport.send(job);
@@ -95,17 +106,18 @@ export function runEngine(
     const now = elapsed();
     while (next < total && next * interval <= now) dispatch(next++ * interval);
     if (next >= total) {
-      stopScheduling();
+      stopScheduling(durationMs ?? undefined);
       return;
     }
     recorder.closeBefore(Math.floor((next * interval) / 1000));
     tickTimer = setTimeout(tick, Math.max(1, next * interval - elapsed()));
   }
 
-  function stopScheduling(): void {
+  /** Ends scheduling; `at` is the end of the schedule when it ran its full duration. */
+  function stopScheduling(at?: number): void {
     if (!scheduling) return;
     scheduling = false;
-    stoppedAt = elapsed();
+    stoppedAt = typeof at === 'number' ? at : elapsed();
     if (tickTimer) clearTimeout(tickTimer);
     recorder.closeAll();
     maybeDone();
@@ -121,9 +133,11 @@ export function runEngine(
       const cancel = job.cancel;
       resolve(job, 'timeout', `no complete response within ${timeoutMs} ms of the scheduled send`);
       cancel?.();
+      replenish();
     }
   }, sweepMs);
 
+  const onEnd = () => stopScheduling();
   let graceTimer: NodeJS.Timeout | undefined;
   const onAbort = () => {
     aborted = true;
@@ -151,11 +165,13 @@ export function runEngine(
       clearInterval(sweep);
       if (graceTimer) clearTimeout(graceTimer);
       signal?.removeEventListener('abort', onAbort);
+      options.endSignal?.removeEventListener('abort', onEnd);
       transport.close();
       loopDelay.disable();
       resolvePromise({
         elapsedMs: Math.round(stoppedAt ?? elapsed()),
         aborted,
+        lateWaitingForConnection: lateQueued,
         eventLoopDelayP99: loopDelayMs(loopDelay.percentile(99)),
         eventLoopDelayMax: loopDelayMs(loopDelay.max),
       });
@@ -165,9 +181,11 @@ export function runEngine(
       return;
     }
     signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.endSignal?.aborted) stopScheduling();
+    options.endSignal?.addEventListener('abort', onEnd, { once: true });
     if (rate === null) {
       for (let i = 0; i < options.concurrency; i++) dispatch(elapsed());
-      if (durationMs !== null) tickTimer = setTimeout(stopScheduling, durationMs);
+      if (durationMs !== null) tickTimer = setTimeout(() => stopScheduling(durationMs), durationMs);
     } else {
       tick();
     }

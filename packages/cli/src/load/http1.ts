@@ -31,6 +31,7 @@ class Connection {
   #served = 0;
   #last = false;
   #error: unknown;
+  readonly #cancel = () => this.destroy();
 
   constructor(shared: Shared) {
     this.#shared = shared;
@@ -51,7 +52,7 @@ class Connection {
     this.#parser.reset(this.#shared.isHead);
     const max = options.maxRequestsPerConnection;
     this.#last = !options.keepalive || (max > 0 && this.#served + 1 >= max);
-    job.cancel = () => this.destroy();
+    job.cancel = this.#cancel;
     events.started(job);
     this.#socket.write(this.#last ? this.#shared.closeBytes : this.#shared.keepAliveBytes);
   }
@@ -173,6 +174,7 @@ export function createHttp1Transport(
       else if (open.size < options.connections) start(job);
       else {
         queue.add(job);
+        job.queued = true;
         job.cancel = () => queue.delete(job);
       }
     },

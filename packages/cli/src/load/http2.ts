@@ -18,12 +18,23 @@ interface Session {
   readonly session: ClientHttp2Session;
   readonly jobs: Set<Job>;
   streams: number;
+  /** The server sent GOAWAY: no new streams on this session. */
+  draining: boolean;
 }
 
 /** How a stream that ended without a response failed. */
 function streamFailure(stream: ClientHttp2Stream): Outcome {
-  // REFUSED_STREAM and a GOAWAY that excludes the stream mean the server never processed it
+  // REFUSED_STREAM means the server never processed the stream
   return stream.rstCode === constants.NGHTTP2_REFUSED_STREAM ? 'closed-before-response' : 'reset';
+}
+
+/** The class of a stream's error event: a refused stream was never processed, others were reset. */
+function streamErrorClass(error: unknown): Outcome {
+  const code = (error as { code?: unknown }).code;
+  if (code !== 'ERR_HTTP2_STREAM_ERROR') return classifyError(error);
+  return /REFUSED_STREAM/.test(String((error as Error).message))
+    ? 'closed-before-response'
+    : 'reset';
 }
 
 /**
@@ -42,6 +53,8 @@ export function createHttp2Transport(options: ResolvedOptions, events: Transport
 
   const finish = (owner: Session, job: Job, outcome: Outcome, message?: string) => {
     owner.jobs.delete(job);
+    // a session that served its quota closes once its last stream is done
+    if (max > 0 && owner.streams >= max && owner.jobs.size === 0) owner.session.close();
     if (job.done) return;
     job.cancel = undefined;
     events.finish(job, outcome, message);
@@ -49,10 +62,13 @@ export function createHttp2Transport(options: ResolvedOptions, events: Transport
 
   const open = (): Session => {
     const session = connect(authority, { rejectUnauthorized: !options.insecure });
-    const owner: Session = { session, jobs: new Set(), streams: 0 };
+    const owner: Session = { session, jobs: new Set(), streams: 0, draining: false };
     sessions.add(owner);
     session.on('error', (error) => {
       for (const job of owner.jobs) finish(owner, job, classifyError(error), describeError(error));
+    });
+    session.on('goaway', () => {
+      owner.draining = true;
     });
     session.on('close', () => {
       sessions.delete(owner);
@@ -65,7 +81,7 @@ export function createHttp2Transport(options: ResolvedOptions, events: Transport
 
   const pick = (): Session => {
     for (const owner of sessions) {
-      if (owner.session.closed || owner.session.destroyed) continue;
+      if (owner.draining || owner.session.closed || owner.session.destroyed) continue;
       if (max > 0 && owner.streams >= max) continue;
       if (owner.jobs.size < STREAMS_PER_SESSION || sessions.size >= options.connections) {
         return owner;
@@ -88,14 +104,15 @@ export function createHttp2Transport(options: ResolvedOptions, events: Transport
         finish(owner, job, classifyError(error), describeError(error));
         return;
       }
-      if (max > 0 && owner.streams >= max) owner.session.close();
       job.cancel = () => stream.close(constants.NGHTTP2_CANCEL);
       let status = 0;
       stream.on('response', (h: IncomingHttpHeaders) => {
         status = Number(h[constants.HTTP2_HEADER_STATUS]);
       });
       stream.on('data', () => {});
-      stream.on('error', (error) => finish(owner, job, classifyError(error), describeError(error)));
+      stream.on('error', (error) =>
+        finish(owner, job, streamErrorClass(error), describeError(error)),
+      );
       stream.on('close', () => {
         if (status > 0 && stream.rstCode === constants.NGHTTP2_NO_ERROR) {
           const outcome = classifyStatus(status, options.failOn4xx);

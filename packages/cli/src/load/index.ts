@@ -1,6 +1,7 @@
 export { LoadError, type LoadErrorCode } from './errors.js';
 export { LOAD_DEFAULTS } from './options.js';
 export { type LoadDependencies, runLoad } from './run.js';
+export type { LoadReport } from './run-command.js';
 export {
   FAILURE_CLASSES,
   type FailureClass,

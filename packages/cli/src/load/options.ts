@@ -21,6 +21,14 @@ export interface ResolvedOptions extends Omit<ResolvedOptionsRecord, 'url'> {
 
 const METHOD = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_NAME = METHOD;
+/** Connection-specific headers, which HTTP/2 forbids (RFC 9113 §8.2.2). */
+const HTTP1_ONLY = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+]);
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
 
 function positiveInteger(name: string, value: number | undefined, fallback: number, min = 1) {
@@ -75,6 +83,12 @@ export function resolveOptions(options: LoadOptions): ResolvedOptions {
   const method = (options.method ?? LOAD_DEFAULTS.method).toUpperCase();
   if (!METHOD.test(method)) throw invalidOption('method', 'an HTTP method token', options.method);
   const headers = checkHeaders(options.headers ?? {});
+  if (options.http2) {
+    const banned = Object.keys(headers).find((name) => HTTP1_ONLY.has(name.toLowerCase()));
+    if (banned !== undefined) {
+      throw invalidOption('headers', 'no connection-specific header with HTTP/2', banned);
+    }
+  }
   const body = options.body === undefined ? undefined : Buffer.from(options.body);
   return {
     url,
@@ -111,5 +125,5 @@ export function optionsRecord(resolved: ResolvedOptions): ResolvedOptionsRecord 
   for (const [name, value] of Object.entries(headers)) {
     safeHeaders[name] = SECRET_HEADERS.has(name.toLowerCase()) ? '<redacted>' : value;
   }
-  return { url: shown.href, headers: safeHeaders, ...rest };
+  return { url: shown.href, ...rest, headers: safeHeaders };
 }

@@ -51,6 +51,7 @@ export class Recorder {
   readonly #sampleCounts = new Map<FailureClass, number>();
   readonly #hooks: RecorderHooks;
   #nextSecond = 0;
+  #last: Bucket | undefined;
   #closedBefore = 0;
 
   constructor(hooks: RecorderHooks = {}) {
@@ -145,6 +146,8 @@ export class Recorder {
   }
 
   #bucket(second: number): Bucket {
+    const last = this.#last;
+    if (last?.second === second) return last;
     let bucket = this.#buckets.get(second);
     if (!bucket) {
       bucket = {
@@ -158,6 +161,7 @@ export class Recorder {
       };
       this.#buckets.set(second, bucket);
     }
+    this.#last = bucket;
     return bucket;
   }
 
@@ -177,6 +181,7 @@ export class Recorder {
       };
       this.timeline.push(entry);
       this.#buckets.delete(bucket.second);
+      if (this.#last === bucket) this.#last = undefined;
       h.reset();
       this.#spare.push(h);
       this.#nextSecond++;

@@ -18,6 +18,15 @@ export type ParseResult =
   /** A complete response; `extra` bytes followed it in the same chunk. */
   | { done: true; status: number; keepAlive: boolean; extra: number };
 
+/** The trimmed value of the first header named by `marker` (`\r\nname:`), in a lower-cased head. */
+function headerValue(head: string, marker: string): string | undefined {
+  const at = head.indexOf(marker);
+  if (at === -1) return undefined;
+  const start = at + marker.length;
+  const end = head.indexOf('\r\n', start);
+  return head.slice(start, end === -1 ? undefined : end).trim();
+}
+
 export class ParseError extends Error {
   override name = 'ParseError';
   readonly code = 'ERR_LOAD_HTTP_PARSE';
@@ -119,28 +128,19 @@ export class ResponseParser {
   }
 
   #parseHead(text: string): void {
-    const lines = text.split('\r\n');
-    const statusLine = lines[0] ?? '';
-    const match = /^HTTP\/1\.([01]) (\d{3})/.exec(statusLine);
-    if (!match) throw new ParseError(`invalid status line "${statusLine.slice(0, 80)}"`);
+    const match = /^HTTP\/1\.([01]) (\d{3})/.exec(text);
+    if (!match)
+      throw new ParseError(`invalid status line "${text.split('\r\n')[0]?.slice(0, 80)}"`);
     const status = Number(match[2]);
+    // one lower-cased copy of the (small) head, then direct lookups of the three fields we need
+    const head = text.toLowerCase();
+    const length = headerValue(head, '\r\ncontent-length:');
+    const encoding = headerValue(head, '\r\ntransfer-encoding:');
+    const connection = headerValue(head, '\r\nconnection:');
+    const chunked = encoding !== undefined && /(^|,)\s*chunked$/.test(encoding);
     let keepAlive = match[1] === '1';
-    let length = -1;
-    let chunked = false;
-    for (let k = 1; k < lines.length; k++) {
-      const line = lines[k] as string;
-      const colon = line.indexOf(':');
-      if (colon <= 0) continue;
-      const name = line.slice(0, colon).trim().toLowerCase();
-      const value = line.slice(colon + 1).trim();
-      if (name === 'content-length') length = Number(value);
-      else if (name === 'transfer-encoding') chunked = /(^|,)\s*chunked\s*$/i.test(value);
-      else if (name === 'connection') {
-        const v = value.toLowerCase();
-        if (v.includes('close')) keepAlive = false;
-        else if (v.includes('keep-alive')) keepAlive = true;
-      }
-    }
+    if (connection?.includes('close')) keepAlive = false;
+    else if (connection?.includes('keep-alive')) keepAlive = true;
     if (status >= 100 && status < 200 && status !== 101) return; // informational: the real one follows
     this.#status = status;
     this.#keepAlive = keepAlive;
@@ -150,9 +150,9 @@ export class ResponseParser {
     } else if (chunked) {
       this.#state = 'chunk-size';
       this.#line = '';
-    } else if (length >= 0 && Number.isSafeInteger(length)) {
+    } else if (length !== undefined && /^\d+$/.test(length)) {
       this.#state = 'length';
-      this.#remaining = length;
+      this.#remaining = Number(length);
     } else {
       this.#state = 'close';
       this.#keepAlive = false;

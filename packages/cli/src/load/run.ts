@@ -39,6 +39,7 @@ export async function runLoad(
       lateThresholdMs: resolved.lateThresholdMs,
       concurrency: resolved.connections,
       signal: options.signal,
+      endSignal: options.endSignal,
     },
     recorder,
     (events) =>
@@ -58,6 +59,7 @@ export async function runLoad(
     timeline: recorder.timeline,
     samples: recorder.samples(),
     client: {
+      lateWaitingForConnection: run.lateWaitingForConnection,
       eventLoopDelayP99: run.eventLoopDelayP99,
       eventLoopDelayMax: run.eventLoopDelayMax,
       warnings: clientWarnings(totals, run, resolved.lateThresholdMs),

@@ -8,6 +8,8 @@ export interface Job {
   done: boolean;
   /** Set by the transport while it holds the job: gives the job up (queue) or kills its socket. */
   cancel: (() => void) | undefined;
+  /** Set by the transport when the job had to wait for a free connection. */
+  queued: boolean;
 }
 
 /** What a transport reports back to the engine. */

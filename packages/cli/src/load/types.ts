@@ -73,8 +73,16 @@ export interface LoadOptions {
    * counts in this mode depend on how fast the server fails.
    */
   readonly closedLoop?: boolean;
-  /** Stops the run early; the result is still returned. */
+  /**
+   * Stops the run early; the result is still returned. Requests in flight get one second to finish;
+   * those that do not are left out of every count.
+   */
   readonly signal?: AbortSignal;
+  /**
+   * Ends the run as if its duration were over: no more requests are scheduled and those in flight
+   * get their outcome (bounded by the timeout). `lameduck load -- <command>` uses it.
+   */
+  readonly endSignal?: AbortSignal;
   /** Called once per scheduled request when its outcome is known. */
   readonly onRequest?: (record: RequestRecord) => void;
   /** Called with each finished second of the timeline (for live progress). */
@@ -138,6 +146,8 @@ export interface ResolvedOptionsRecord {
 }
 
 export interface ClientHealth {
+  /** Late sends that waited for a free connection; the other late sends lacked CPU time. */
+  lateWaitingForConnection: number;
   /** Event-loop delay of the load generator itself, in ms. */
   eventLoopDelayP99: number;
   eventLoopDelayMax: number;

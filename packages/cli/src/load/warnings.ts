@@ -7,6 +7,7 @@ const LOOP_P99_MS = 20;
 const LOOP_MAX_MS = 100;
 
 export interface ClientFigures {
+  readonly lateWaitingForConnection: number;
   readonly eventLoopDelayP99: number;
   readonly eventLoopDelayMax: number;
 }
@@ -16,10 +17,14 @@ export function clientWarnings(totals: Totals, client: ClientFigures, lateMs: nu
   const warnings: string[] = [];
   if (totals.sent > 0 && totals.late / totals.sent > LATE_SHARE) {
     const share = ((100 * totals.late) / totals.sent).toFixed(1);
+    const queued = client.lateWaitingForConnection;
+    const cause =
+      2 * queued >= totals.late
+        ? `${queued} of them waited for a free connection: raise --connections`
+        : `the client was short of CPU time (event loop delayed up to ${client.eventLoopDelayMax} ms): lower --rate or free the machine`;
     warnings.push(
-      `${totals.late} of ${totals.sent} requests (${share}%) started more than ${lateMs} ms after they were due: ` +
-        'the client could not keep the rate (every connection busy, or not enough CPU). ' +
-        'Raise --connections or lower --rate; latencies still count from the scheduled time.',
+      `${totals.late} of ${totals.sent} requests (${share}%) started more than ${lateMs} ms after they were due; ` +
+        `${cause}. Latencies still count from the scheduled time.`,
     );
   }
   if (client.eventLoopDelayP99 > LOOP_P99_MS || client.eventLoopDelayMax > LOOP_MAX_MS) {

@@ -1,0 +1,101 @@
+import { type Dockerfile, parseDockerfile } from './dockerfile.js';
+import { parseManifests } from './manifests.js';
+import { DOCKERFILE_RULES, MANIFEST_RULES } from './rules/index.js';
+import { type AuditOptions, subjectOf } from './rules/rule.js';
+import { buildTopology } from './topology.js';
+import type { Finding, InputError, K8sObject, Source, Subject } from './types.js';
+import { get } from './workload.js';
+
+export const IGNORE_ANNOTATION = 'lameduck.dev/ignore';
+
+export interface AuditConfig extends AuditOptions {
+  /** Rule ids not to run (`--disable`). */
+  readonly disabled: ReadonlySet<string>;
+}
+
+export interface AuditResult {
+  readonly findings: Finding[];
+  readonly errors: InputError[];
+  /** How many Kubernetes objects and Dockerfiles were read. */
+  readonly objects: number;
+  readonly suppressed: number;
+}
+
+/** Rule ids an object's `lameduck.dev/ignore` annotation turns off (`*` or `all` for every rule). */
+function ignoredBy(object: K8sObject): Set<string> {
+  const raw = get(object.value, ['metadata', 'annotations', IGNORE_ANNOTATION]);
+  const ids = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()) : [];
+  return new Set(ids.filter(Boolean));
+}
+
+const suppresses = (ids: ReadonlySet<string> | undefined, rule: string) =>
+  ids !== undefined && (ids.has(rule) || ids.has('*') || ids.has('all'));
+
+const subjectKey = (file: string, s: Subject) =>
+  `${file}\0${s.kind}\0${s.namespace ?? ''}\0${s.name}`;
+
+function compare(a: Finding, b: Finding): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return (
+    a.position.line - b.position.line ||
+    a.position.column - b.position.column ||
+    (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)
+  );
+}
+
+/** Keeps what a suppression does not cover; counts the rest. */
+class Collector {
+  readonly findings: Finding[] = [];
+  suppressed = 0;
+
+  add(found: readonly Finding[], ignored: (f: Finding) => ReadonlySet<string> | undefined): void {
+    for (const f of found) {
+      if (suppresses(ignored(f), f.rule)) this.suppressed++;
+      else this.findings.push(f);
+    }
+  }
+}
+
+function auditDockerfile(dockerfile: Dockerfile, config: AuditConfig, out: Collector): void {
+  for (const rule of DOCKERFILE_RULES) {
+    if (!config.disabled.has(rule.id)) out.add(rule.check(dockerfile), () => dockerfile.ignored);
+  }
+}
+
+/**
+ * Audits every source together: Services, Ingresses, Namespaces and BackendConfigs are matched to the
+ * workloads they front across files, as `helm template` or `kustomize build` output would be.
+ */
+export function audit(sources: readonly Source[], config: AuditConfig): AuditResult {
+  const objects: K8sObject[] = [];
+  const errors: InputError[] = [];
+  const out = new Collector();
+  let dockerfiles = 0;
+  for (const source of sources) {
+    if (source.type === 'dockerfile') {
+      dockerfiles++;
+      auditDockerfile(parseDockerfile(source), config, out);
+      continue;
+    }
+    const parsed = parseManifests(source);
+    for (const o of parsed.objects) objects.push(o);
+    for (const e of parsed.errors) errors.push(e);
+  }
+  const ignores = new Map<string, Set<string>>();
+  for (const o of objects) {
+    const ids = ignoredBy(o);
+    if (ids.size) ignores.set(subjectKey(o.source.file, subjectOf(o)), ids);
+  }
+  const topology = buildTopology(objects);
+  for (const rule of MANIFEST_RULES) {
+    if (config.disabled.has(rule.id)) continue;
+    out.add(rule.check(topology, config), (f) => ignores.get(subjectKey(f.file, f.subject)));
+  }
+  out.findings.sort(compare);
+  return {
+    findings: out.findings,
+    errors,
+    objects: objects.length + dockerfiles,
+    suppressed: out.suppressed,
+  };
+}

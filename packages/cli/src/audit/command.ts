@@ -1,0 +1,168 @@
+import { resolve } from 'node:path';
+import { defineCommand } from '../args/spec.js';
+import { CliError } from '../errors.js';
+import { type Io, useColor } from '../io.js';
+import { version } from '../main.js';
+import { type AuditConfig, audit } from './audit.js';
+import { unifiedDiff } from './diff.js';
+import { fixSources } from './fix.js';
+import { formatJson } from './format/json.js';
+import { formatJunit } from './format/junit.js';
+import type { Report } from './format/report.js';
+import { formatSarif } from './format/sarif.js';
+import { formatText } from './format/text.js';
+import { parseKubeVersion } from './kube-version.js';
+import { RULE_IDS } from './rules/index.js';
+import { readSources } from './source.js';
+import type { Severity, Source } from './types.js';
+import { writeAtomic } from './write.js';
+
+const RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
+
+export default defineCommand({
+  name: 'audit',
+  summary: 'Find and fix graceful-termination mistakes in Kubernetes manifests and Dockerfiles',
+  description:
+    'Audits Kubernetes manifests (files, directories, or - for a `helm template` / `kustomize build` stream) and Dockerfiles for mistakes that drop requests during rolling updates: missing readiness probes and preStop delays, grace periods that do not fit, SIGTERM lost in shells and npm, rollouts without capacity, load balancers that do not drain. Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or parse errors.',
+  positionals: [
+    {
+      name: 'paths',
+      description: 'Files or directories to audit, or - for stdin',
+      required: true,
+      variadic: true,
+    },
+  ],
+  options: {
+    format: {
+      kind: 'enum',
+      description: 'Output format',
+      choices: ['text', 'json', 'sarif', 'junit'],
+      default: 'text',
+    },
+    failOn: {
+      kind: 'enum',
+      description: 'Lowest severity that makes the exit code 1',
+      choices: ['error', 'warning', 'info', 'never'],
+      default: 'warning',
+    },
+    fix: {
+      kind: 'boolean',
+      description: 'Rewrite files in place with the safe fixes (stdin: print the fixed stream)',
+    },
+    dryRun: {
+      kind: 'boolean',
+      description: 'Print the diff of the safe fixes instead of writing them (implies --fix)',
+    },
+    kubeVersion: {
+      kind: 'string',
+      description: 'Cluster version fixes target (>= 1.30 uses the native preStop sleep)',
+      valueName: '<1.xx>',
+      default: '1.30',
+    },
+    appDrain: {
+      kind: 'duration',
+      description: 'How long the app needs to drain after SIGTERM',
+      valueName: '<d>',
+      default: 10_000,
+      min: 0,
+    },
+    disable: {
+      kind: 'list',
+      description: 'Rules not to run (comma-separated ids)',
+      valueName: '<rule,...>',
+      choices: RULE_IDS,
+    },
+  },
+  examples: [
+    'lameduck audit k8s/',
+    'helm template my-chart | lameduck audit -',
+    'lameduck audit --fix --dry-run deploy.yaml',
+    'lameduck audit --format sarif . > lameduck.sarif',
+  ],
+  async run({ options, positionals, io }) {
+    const config: AuditConfig = {
+      appDrainSeconds: Math.ceil(options.appDrain / 1000),
+      kubeVersion: parseKubeVersion(options.kubeVersion),
+      disabled: new Set(options.disable),
+    };
+    const fixing = options.fix || options.dryRun;
+    const read = await readSources(positionals, { cwd: io.cwd, stdin: io.stdin });
+    if (read.skipped.length) {
+      const first = read.skipped[0]?.file ?? '';
+      io.stderr.write(
+        `lameduck audit: skipped ${read.skipped.length} Helm/Go template file(s) such as ${first}; render them first: helm template <release> <chart> | lameduck audit -\n`,
+      );
+    }
+    let sources: Source[] = read.sources;
+    if (fixing) sources = await applyFixes(sources, config, io, options.dryRun);
+    const result = audit(sources, config);
+    if (result.objects === 0 && result.errors.length === 0) {
+      // An empty `helm template` stream is a failed render, not a clean chart.
+      throw new CliError(
+        'E_INPUT',
+        `lameduck audit: no Kubernetes objects or Dockerfiles in ${positionals.join(' ')}`,
+        2,
+      );
+    }
+    // The fixed stream (stdin) or the diff (--dry-run) owns stdout; the report then goes to stderr.
+    const out =
+      fixing && (options.dryRun || sources.some((s) => s.file === '-')) ? io.stderr : io.stdout;
+    const report: Report = { result, toolVersion: version(), fixing };
+    const color = useColor(io, out === io.stdout ? 'stdout' : 'stderr');
+    out.write(FORMATS[options.format](report, color));
+    if (result.errors.length) return 2;
+    if (options.failOn === 'never') return 0;
+    const threshold = RANK[options.failOn as Severity];
+    return result.findings.some((f) => RANK[f.severity] >= threshold) ? 1 : 0;
+  },
+});
+
+const FORMATS: Readonly<
+  Record<'text' | 'json' | 'sarif' | 'junit', (report: Report, color: boolean) => string>
+> = {
+  text: (report, color) => formatText(report, { color }),
+  json: formatJson,
+  sarif: formatSarif,
+  junit: formatJunit,
+};
+
+/**
+ * Applies the safe fixes: writes each changed file atomically (stdin: prints the fixed stream), or
+ * with `dryRun` prints the diff. Returns the sources as they are after fixing.
+ */
+async function applyFixes(
+  sources: Source[],
+  config: AuditConfig,
+  io: Io,
+  dryRun: boolean,
+): Promise<Source[]> {
+  const { changed, fixed, refused } = fixSources(sources, config);
+  for (const file of refused) {
+    io.stderr.write(
+      `lameduck audit: left ${file} unchanged: a fix would have made it invalid YAML (please report this)\n`,
+    );
+  }
+  for (const [file, { before, after }] of changed) {
+    if (dryRun) io.stdout.write(unifiedDiff(file === '-' ? 'stdin' : file, before, after));
+    else if (file === '-') io.stdout.write(after);
+    else await writeFixed(resolve(io.cwd, file), file, after);
+  }
+  io.stderr.write(
+    `lameduck audit: ${dryRun ? 'would fix' : 'fixed'} ${fixed} finding(s) in ${changed.size} file(s)\n`,
+  );
+  return sources.map((s) => {
+    const after = changed.get(s.file)?.after;
+    return after === undefined ? s : { ...s, text: after };
+  });
+}
+
+async function writeFixed(path: string, shown: string, text: string): Promise<void> {
+  try {
+    await writeAtomic(path, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new CliError('E_INPUT', `lameduck audit: cannot write ${shown}: ${code}`, 2, {
+      cause: error,
+    });
+  }
+}

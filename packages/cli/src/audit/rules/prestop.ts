@@ -1,0 +1,173 @@
+import { dataPathOf } from '../data-path.js';
+import { type Drain, drainOf } from '../drain.js';
+import { preStopDelay, preStopOf } from '../prestop.js';
+import { servingContainers } from '../serving.js';
+import type { Edit, Finding, K8sObject } from '../types.js';
+import { type Container, get, isRecord, seconds } from '../workload.js';
+import { appendToMap, replaceEntry, replaceInScalar, replaceScalar } from '../yaml-edit.js';
+import { servingRule } from './container-rule.js';
+import {
+  type AuditOptions,
+  DEFAULT_GRACE_SECONDS,
+  finding,
+  type KubeVersion,
+  MARGIN_SECONDS,
+  type ManifestRule,
+} from './rule.js';
+
+export const nativeSleep = (v: KubeVersion): boolean =>
+  v.major > 1 || (v.major === 1 && v.minor >= 30);
+
+const SHELL_LESS = /distroless|chainguard|(^|\/)scratch\b|-static\b/;
+
+/** The preStop hook lines for a delay, native `sleep` from 1.30, else `exec sleep`. */
+function hookLines(delay: number, version: KubeVersion): string[] {
+  return nativeSleep(version)
+    ? ['preStop:', '  sleep:', `    seconds: ${delay}`]
+    : ['preStop:', '  exec:', `    command: ["sleep", "${delay}"]`];
+}
+
+/** Edits that add a preStop delay to a container, or [undefined] when that cannot be done safely. */
+function addPreStop(
+  object: K8sObject,
+  container: Container,
+  delay: number,
+  version: KubeVersion,
+): (Edit | undefined)[] {
+  const lifecycle = container.spec.lifecycle;
+  const lines = hookLines(delay, version);
+  if (isRecord(lifecycle)) return [appendToMap(object, [...container.path, 'lifecycle'], lines)];
+  if (lifecycle !== undefined && lifecycle !== null) return [undefined];
+  return [appendToMap(object, container.path, ['lifecycle:', ...lines.map((l) => `  ${l}`)])];
+}
+
+function hookAdvice(container: Container, delay: number, version: KubeVersion): string {
+  if (nativeSleep(version))
+    return `add lifecycle.preStop.sleep.seconds: ${delay} (native sleep action, Kubernetes >= 1.30)`;
+  const image = String(container.spec.image ?? '');
+  const warning = SHELL_LESS.test(image)
+    ? `; image "${image}" may have no sleep binary: use the native sleep action on Kubernetes >= 1.30 instead`
+    : '';
+  return `add lifecycle.preStop.exec.command: ["sleep", "${delay}"] (Kubernetes < 1.30 has no native sleep action)${warning}`;
+}
+
+export const preStopMissing = servingRule(
+  {
+    id: 'prestop-missing',
+    severity: 'warning',
+    title: 'Serving container without a preStop delay',
+    why: 'SIGTERM and endpoint removal start at the same moment, so without a preStop delay the app stops while kube-proxy and load balancers still send it new connections.',
+  },
+  (workload, { container, via, exposure }, options) => {
+    const hook = preStopOf(container);
+    const need = dataPathOf(exposure);
+    if (hook.kind === 'sleep' && !nativeSleep(options.kubeVersion)) {
+      // The sleep action is beta (on by default) from 1.30; older kubelets drop the field.
+      const seconds = Math.max(hook.seconds, need.seconds);
+      return {
+        path: hook.path.slice(0, -1),
+        message: `container "${container.name}": the native preStop sleep action needs Kubernetes >= 1.30, so on ${versionText(options.kubeVersion)} there is no delay before SIGTERM`,
+        fix: hookAdvice(container, seconds, options.kubeVersion).replace(/^add /, 'use '),
+        edits: [
+          replaceEntry(
+            workload.object,
+            hook.path.slice(0, -1),
+            hookLines(seconds, options.kubeVersion)
+              .slice(1)
+              .map((l) => l.slice(2)),
+          ),
+        ],
+      };
+    }
+    if (hook.kind !== 'none') return undefined;
+    return {
+      path: container.path,
+      message: `container "${container.name}" serves traffic through ${via} and has no preStop hook; it needs about ${need.seconds}s (${need.reason})`,
+      fix: hookAdvice(container, need.seconds, options.kubeVersion),
+      edits: addPreStop(workload.object, container, need.seconds, options.kubeVersion),
+    };
+  },
+);
+
+export const preStopTooShort = servingRule(
+  {
+    id: 'prestop-too-short',
+    severity: 'warning',
+    title: 'preStop delay shorter than the data path needs',
+    why: 'A preStop delay shorter than the time the proxies and load balancers in front need to stop routing lets the app stop while new requests still arrive.',
+  },
+  (workload, { container, exposure }) => {
+    const hook = preStopOf(container);
+    if (hook.kind !== 'sleep' && hook.kind !== 'exec-sleep') return undefined;
+    const need = dataPathOf(exposure);
+    if (hook.seconds >= need.seconds) return undefined;
+    const edit =
+      hook.kind === 'sleep'
+        ? replaceScalar(workload.object, hook.path, String(need.seconds))
+        : replaceInScalar(workload.object, hook.path, hook.token, String(need.seconds));
+    return {
+      path: hook.path,
+      message: `container "${container.name}": preStop delays SIGTERM by ${hook.seconds}s, the data path needs about ${need.seconds}s (${need.reason})`,
+      fix: `raise the preStop sleep to ${need.seconds}s (and terminationGracePeriodSeconds with it)`,
+      edits: [edit],
+    };
+  },
+);
+
+const versionText = (v: KubeVersion) => `${v.major}.${v.minor}`;
+
+function graceEdit(
+  object: K8sObject,
+  podSpecPath: readonly (string | number)[],
+  grace: number,
+  present: boolean,
+): Edit | undefined {
+  const path = [...podSpecPath, 'terminationGracePeriodSeconds'];
+  return present
+    ? replaceScalar(object, path, String(grace))
+    : appendToMap(object, podSpecPath, [`terminationGracePeriodSeconds: ${grace}`]);
+}
+
+export const graceBudget: ManifestRule = {
+  id: 'grace-budget',
+  severity: 'warning',
+  title: 'preStop delay and drain do not fit in the grace period',
+  why: 'The grace period counts from before the preStop hook, so whatever the preStop sleep uses is taken from the drain, and the kubelet SIGKILLs the container when the period ends.',
+  check(topology, options: AuditOptions) {
+    const out: Finding[] = [];
+    for (const workload of topology.workloads) {
+      const raw = get(workload.podSpec, ['terminationGracePeriodSeconds']);
+      const grace = seconds(raw) ?? DEFAULT_GRACE_SECONDS;
+      const serving = new Set(servingContainers(topology, workload).map((s) => s.container));
+      let worst: { container: Container; delay: number; need: number; drain: Drain } | undefined;
+      for (const container of workload.containers) {
+        const delay = preStopDelay(preStopOf(container));
+        if (!serving.has(container) && delay === 0) continue;
+        const drain = drainOf(topology, workload, container, options.appDrainSeconds);
+        const need = delay + drain.seconds + MARGIN_SECONDS;
+        if (need > grace && (!worst || need > worst.need))
+          worst = { container, delay, need, drain };
+      }
+      if (!worst) continue;
+      const { container, delay, need, drain } = worst;
+      const shown = raw === undefined ? `${grace}s (the default)` : `${grace}s`;
+      const fatal = delay >= grace;
+      out.push(
+        finding(this, workload.object, {
+          path:
+            raw === undefined
+              ? container.path
+              : [...workload.podSpecPath, 'terminationGracePeriodSeconds'],
+          container: container.name,
+          severity: fatal ? 'error' : this.severity,
+          message: fatal
+            ? `container "${container.name}": preStop sleeps ${delay}s but terminationGracePeriodSeconds is ${shown}: SIGTERM arrives with at most the kubelet's 2s floor left, then SIGKILL`
+            : `container "${container.name}": preStop ${delay}s + drain ${drain.seconds}s (${drain.source}) + margin ${MARGIN_SECONDS}s = ${need}s exceeds terminationGracePeriodSeconds ${shown}`,
+          fix: `set terminationGracePeriodSeconds: ${need} (or shorten the preStop delay or the drain)`,
+          edits: [graceEdit(workload.object, workload.podSpecPath, need, raw !== undefined)],
+        }),
+      );
+    }
+    return out;
+  },
+};

@@ -1,0 +1,108 @@
+// Text edits on the original YAML, so that `--fix` changes only what it fixes: every byte outside an
+// edit (comments, key order, quoting, indentation) stays as it was.
+import { walk } from './locate.js';
+import type { SyntaxNode } from './syntax-tree.js';
+import type { Edit, K8sObject } from './types.js';
+import type { Path } from './workload.js';
+
+/** A block of YAML lines to insert, relative to the map's indentation. */
+export type Lines = readonly string[];
+
+/** The node at exactly `path` (not a parent that happened to exist), with its document's offset. */
+function exactNode(object: K8sObject, path: Path): { node: SyntaxNode; base: number } | undefined {
+  const { node: root, base } = object.syntax();
+  const found = walk(root, path);
+  return found.depth === path.length ? { node: found.node, base } : undefined;
+}
+
+/** Replaces the scalar at `path` with `text` (already formatted as YAML). Undefined if it is not a scalar. */
+export function replaceScalar(object: K8sObject, path: Path, text: string): Edit | undefined {
+  const found = exactNode(object, path);
+  if (
+    found?.node.kind !== 'scalar' ||
+    found.node.valueStart === -1 ||
+    found.node.quoted === 'block'
+  )
+    return undefined;
+  return { start: found.base + found.node.start, end: found.base + found.node.end, text };
+}
+
+/**
+ * Replaces the last occurrence of `find` inside the scalar at `path` with `replace`, in the source text.
+ * Undefined when `find` is not there verbatim (e.g. hidden behind escapes in a double-quoted string).
+ */
+export function replaceInScalar(
+  object: K8sObject,
+  path: Path,
+  find: string,
+  replace: string,
+): Edit | undefined {
+  const found = exactNode(object, path);
+  if (found?.node.kind !== 'scalar' || found.node.valueStart === -1 || find === '')
+    return undefined;
+  const start = found.base + found.node.valueStart;
+  const text = object.source.text.slice(start, found.base + found.node.valueEnd);
+  const at = text.lastIndexOf(find);
+  if (at === -1 || (found.node.quoted === 'double' && text.includes('\\'))) return undefined;
+  if (found.node.quoted === 'single' && replace.includes("'")) return undefined;
+  return { start: start + at, end: start + at + find.length, text: replace };
+}
+
+/**
+ * Replaces a whole mapping entry (its key through the end of its value) with `lines`; the first line
+ * takes the key's place, the others get the key's indentation. Undefined in flow mappings.
+ */
+export function replaceEntry(object: K8sObject, path: Path, lines: Lines): Edit | undefined {
+  const { node: root, base } = object.syntax();
+  const parent = walk(root, path.slice(0, -1));
+  const key = path.at(-1);
+  if (parent.depth !== path.length - 1 || parent.node.kind !== 'map' || parent.node.flow)
+    return undefined;
+  const entry = parent.node.entries.findLast((e) => e.key === key);
+  if (!entry || entry.keyNode.start < 0) return undefined;
+  const text = object.source.text;
+  const start = base + entry.keyNode.start;
+  const indent = start - (text.lastIndexOf('\n', start - 1) + 1);
+  let end = base + entry.value.end;
+  while (end > start && /\s/.test(text[end - 1] as string)) end--;
+  const newline = text[text.indexOf('\n', start) - 1] === '\r' ? '\r\n' : '\n';
+  return { start, end, text: lines.join(`${newline}${' '.repeat(indent)}`) };
+}
+
+/**
+ * Appends `key: …` lines at the end of the block mapping at `path`, indented like its other keys.
+ * Undefined when the mapping is missing, empty, written in flow style (`{…}`), or already has the key:
+ * those are reported, not rewritten.
+ */
+export function appendToMap(object: K8sObject, path: Path, lines: Lines): Edit | undefined {
+  const found = exactNode(object, path);
+  if (found?.node.kind !== 'map' || found.node.flow || found.node.entries.length === 0)
+    return undefined;
+  const { node, base } = found;
+  // Never write a key twice (the value may look absent only because it is empty or malformed).
+  const key = /^([\w.-]+):/.exec(lines[0] ?? '')?.[1];
+  if (key === undefined || node.entries.some((e) => e.key === key)) return undefined;
+  const text = object.source.text;
+  const keyStart = base + node.start;
+  const indent = keyStart - (text.lastIndexOf('\n', keyStart - 1) + 1);
+  // End of the map's content, then the end of that line (after any trailing comment).
+  let end = base + node.end;
+  while (end > 0 && /\s/.test(text[end - 1] as string)) end--;
+  let eol = text.indexOf('\n', end);
+  let newline = '\n';
+  if (eol === -1) eol = text.length;
+  else if (text[eol - 1] === '\r') {
+    eol--;
+    newline = '\r\n';
+  }
+  const pad = ' '.repeat(indent);
+  return { start: eol, end: eol, text: lines.map((l) => `${newline}${pad}${l}`).join('') };
+}
+
+/** Applies edits to a text. Edits must not overlap; they are applied from the end backwards. */
+export function applyEdits(text: string, edits: readonly Edit[]): string {
+  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const edit of sorted) out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+  return out;
+}

@@ -1,0 +1,111 @@
+import { PassThrough, Writable } from 'node:stream';
+import { type AuditConfig, audit } from '../../src/audit/audit.ts';
+import type { Finding, Source } from '../../src/audit/types.ts';
+import type { Io } from '../../src/io.ts';
+import { main } from '../../src/main.ts';
+
+export const defaults: AuditConfig = {
+  appDrainSeconds: 10,
+  kubeVersion: { major: 1, minor: 30 },
+  disabled: new Set(),
+};
+
+export const yamlSource = (text: string, file = 'test.yaml'): Source => ({
+  file,
+  text,
+  type: 'yaml',
+});
+
+/** Findings for one YAML text. */
+export function findingsOf(text: string, config: Partial<AuditConfig> = {}): Finding[] {
+  return audit([yamlSource(text)], { ...defaults, ...config }).findings;
+}
+
+export const rulesOf = (findings: readonly Finding[]) =>
+  [...new Set(findings.map((f) => f.rule))].sort();
+
+/** Runs `lameduck <argv>` in-process with captured streams. */
+export async function runCli(argv: string[], options: { cwd?: string; stdin?: string } = {}) {
+  let stdout = '';
+  let stderr = '';
+  const sink = (append: (s: string) => void) =>
+    new Writable({
+      write(chunk, _encoding, done) {
+        append(String(chunk));
+        done();
+      },
+    });
+  const stdin = new PassThrough();
+  stdin.end(options.stdin ?? '');
+  const io: Io = {
+    stdout: sink((s) => {
+      stdout += s;
+    }),
+    stderr: sink((s) => {
+      stderr += s;
+    }),
+    stdin,
+    env: { NO_COLOR: '1' },
+    cwd: options.cwd ?? process.cwd(),
+  };
+  const code = await main({ argv, io, signal: new AbortController().signal });
+  return { code, stdout, stderr };
+}
+
+/** A Deployment + Service pair in the shape charts render, with the container body replaced. */
+export function app(
+  container: string,
+  extra: { spec?: string; pod?: string; service?: string } = {},
+): string {
+  const indent = (text: string, n: number) =>
+    text
+      .split('\n')
+      .map((l) => (l ? ' '.repeat(n) + l : l))
+      .join('\n');
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+${extra.spec ? `${indent(extra.spec, 2)}\n` : ''}  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+${extra.pod ? `${indent(extra.pod, 6)}\n` : ''}      containers:
+        - name: web
+${indent(container, 10)}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+${extra.service ? `${indent(extra.service, 0)}\n` : ''}spec:
+  selector:
+    app: web
+  ports:
+    - port: 80
+      targetPort: 8080
+`;
+}
+
+/** A container that passes every rule. */
+export const GOOD_CONTAINER = `image: registry.example/web:1.2.3
+command: ["node", "server.js"]
+ports:
+  - containerPort: 8080
+readinessProbe:
+  httpGet: {path: /ready, port: 8080}
+  periodSeconds: 5
+livenessProbe:
+  httpGet: {path: /live, port: 8080}
+  periodSeconds: 10
+  failureThreshold: 6
+lifecycle:
+  preStop:
+    sleep:
+      seconds: 5`;
