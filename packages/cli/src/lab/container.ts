@@ -38,7 +38,9 @@ export class Container {
       '--pdeathsig',
       'KILL',
       '--',
-      ...(options.pidNamespace ? ['unshare', '--pid', '--fork', '--kill-child', '--'] : []),
+      ...(options.pidNamespace
+        ? ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child', '--']
+        : []),
       ...options.command,
     ];
     if (file === undefined) throw new Error('a container needs a command');

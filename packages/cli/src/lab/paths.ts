@@ -9,3 +9,9 @@ export function compiledSibling(name: string): string {
   const here = fileURLToPath(new URL(`./${name}.js`, import.meta.url));
   return here.replace(/([\\/])src([\\/])lab([\\/])/, '$1dist$2lab$3');
 }
+
+/** The compiled `lameduck` CLI (dist/bin.js), for pods that run `lameduck run` as PID 1. */
+export function compiledCli(): string {
+  const here = fileURLToPath(new URL('../bin.js', import.meta.url));
+  return here.replace(/([\\/])src([\\/])bin\.js$/, '$1dist$2bin.js');
+}

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { compiledSibling } from './paths.js';
+import { compiledCli, compiledSibling } from './paths.js';
 import { DEPLOYMENT_DEFAULTS, type DeploymentSpec, type PodTemplate, probe } from './template.js';
 
 /** The built-in scenarios, in the order the matrix runs them. */
@@ -9,6 +9,7 @@ export const SCENARIOS = [
   'prestop-sleep',
   'shell-entrypoint',
   'lameduck',
+  'shell-entrypoint+run',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -33,6 +34,8 @@ export const STORIES: Record<ScenarioName, string> = {
   'prestop-sleep': 'preStop sleep + SIGTERM handler that closes the server',
   'shell-entrypoint': 'started through `sh -c`, which does not forward SIGTERM',
   lameduck: 'the lameduck runtime library with its defaults and a matching manifest',
+  'shell-entrypoint+run':
+    'the shell entrypoint again, under `lameduck run` as PID 1, with the lameduck app and manifest',
 };
 
 /** Lab-sized grace period: long enough for every drain below, short enough for a 2-minute matrix. */
@@ -74,6 +77,25 @@ export function scenarioSpec(name: ScenarioName, settings: ScenarioSettings): De
         };
       case 'lameduck':
         return lameduckTemplate(base, settings, app, drainCover);
+      case 'shell-entrypoint+run': {
+        // lameduck run passes SIGTERM to the whole group and stays until all of it has exited.
+        const fixed = lameduckTemplate(base, settings, app, drainCover);
+        const inner = fixed.command.map((word) => `"${word}"`).join(' ');
+        return {
+          ...fixed,
+          command: [
+            settings.node,
+            compiledCli(),
+            'run',
+            '--grace',
+            `${Math.max(1_000, settings.graceMs - 1_000)}ms`,
+            '--',
+            '/bin/sh',
+            '-c',
+            `${inner}; true`,
+          ],
+        };
+      }
     }
   })();
   return {

@@ -79,11 +79,15 @@ export function assertStories(
     for (const c of classes(r))
       assert.ok(expected.has(c), `${name}: unexpected class ${c}${report}`);
   }
-  const lameduck = by.get('lameduck');
-  assert.ok(lameduck && lameduck.requests > 200, report);
-  assert.equal(lameduck.error, undefined);
-  assert.deepEqual(lameduck.failures, {}, `lameduck loses nothing${report}`);
-  assert.equal(lameduck.failed, 0);
+  for (const name of ['lameduck', 'shell-entrypoint+run']) {
+    const fixed = by.get(name);
+    assert.ok(fixed && fixed.requests > 200, report);
+    assert.equal(fixed.error, undefined);
+    assert.deepEqual(fixed.failures, {}, `${name} loses nothing${report}`);
+    assert.equal(fixed.failed, 0);
+    const kills = fixed.events.filter((e) => e.type === 'sigkill');
+    assert.deepEqual(kills, [], `${name} drains within the grace period${report}`);
+  }
   const events = (name: string) => by.get(name)?.events.map((e) => e.type) ?? [];
   assert.ok(events('prestop-sleep').includes('prestop-done'));
   assert.ok(
