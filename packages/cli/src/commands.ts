@@ -16,6 +16,11 @@ export const commands: Readonly<Record<string, CommandEntry>> = {
     load: () =>
       import('./audit/command.js').then((m) => m.default as unknown as CommandSpec<OptionSpecs>),
   },
+  lab: {
+    summary: 'Run a real rolling update under load on this machine and count what it loses',
+    load: () =>
+      import('./lab/command.js').then((m) => m.default as unknown as CommandSpec<OptionSpecs>),
+  },
   load: {
     summary: 'Send requests at a fixed rate and count every failure, by class, per second',
     load: () =>

@@ -1,0 +1,13 @@
+export type { IngressMode, ProxyMode } from './cluster.js';
+export { type Distribution, formatDistribution, parseDistribution } from './distribution.js';
+export { LabError, type LabErrorCode } from './errors.js';
+export type { PodEvent, PodEventType } from './events.js';
+export { renderHtml } from './html.js';
+export { type LabDependencies, type LabSettings, runLab } from './lab.js';
+export { type ManifestDeployment, parseManifest } from './manifest.js';
+export { toJson } from './output.js';
+export { type PlannedScenario, planBuiltin, planUserApp } from './plan.js';
+export { formatReport } from './report.js';
+export type { ScenarioResult } from './run-scenario.js';
+export { SCENARIOS, type ScenarioName, STORIES } from './scenarios.js';
+export type { DeploymentSpec, Handler, PodTemplate, Probe, Strategy } from './template.js';

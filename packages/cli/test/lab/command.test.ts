@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { assertDocumentedDefaults } from '../../../../test/support/docs.ts';
+import command from '../../src/lab/command.ts';
+
+const bin = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+const run = async (args: string[], cwd = process.cwd()) => {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, 'lab', ...args], {
+      cwd,
+      timeout: 120_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+};
+
+test('docs/lab.md documents every option with the default the code uses', () => {
+  assertDocumentedDefaults(command, new URL('../../../../docs/lab.md', import.meta.url));
+});
+
+test('bad flags are usage errors naming the flag, the expectation and the value', async () => {
+  const propagation = await run(['--propagation', 'gauss:1s']);
+  assert.equal(propagation.code, 2);
+  assert.match(
+    propagation.stderr,
+    /Invalid --propagation: expected fixed:<duration>.*received "gauss:1s"/,
+  );
+  const proxy = await run(['--proxy', 'ipvs']);
+  assert.equal(proxy.code, 2);
+  assert.match(proxy.stderr, /--proxy/);
+  const quote = await run(['--cmd', 'node "server.js']);
+  assert.equal(quote.code, 2);
+  assert.match(quote.stderr, /--cmd has an unterminated " quote/);
+});
+
+test('an invalid manifest names the file, the field, the expectation and the value', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lab-manifest-'));
+  writeFileSync(
+    join(dir, 'deploy.yaml'),
+    `apiVersion: v1\nkind: Service\n---\napiVersion: apps/v1\nkind: Deployment\nspec:\n  replicas: 2\n  strategy:\n    rollingUpdate:\n      maxSurge: lots\n  template:\n    spec:\n      containers:\n        - name: app\n          command: [node, server.js]\n`,
+  );
+  const bad = await run(['--manifest', 'deploy.yaml'], dir);
+  assert.equal(bad.code, 2);
+  assert.match(
+    bad.stderr,
+    /spec\.strategy\.rollingUpdate\.maxSurge: expected a non-negative integer or a percentage.*"lots"/,
+  );
+  writeFileSync(
+    join(dir, 'probe.yaml'),
+    `kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - readinessProbe:\n            periodSeconds: soon\n            httpGet: { path: /, port: 80 }\n`,
+  );
+  const probe = await run(['--manifest', 'probe.yaml', '--cmd', 'node x.js'], dir);
+  assert.equal(probe.code, 2);
+  assert.match(
+    probe.stderr,
+    /Invalid manifest probe\.yaml: spec\.template\.spec\.containers\[0\]\.readinessProbe\.periodSeconds: expected an integer >= 1, received "soon"/,
+  );
+  const missing = await run(['--manifest', 'nope.yaml'], dir);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /cannot read --manifest nope\.yaml/);
+});
+
+test('an app that fails to start is a crashing pod in the report, not a hang', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lab-crash-'));
+  const json = join(dir, 'out.json');
+  writeFileSync(
+    join(dir, 'deploy.yaml'),
+    `kind: Deployment
+spec:
+  replicas: 1
+  template:
+    spec:
+      containers:
+        - readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 }
+`,
+  );
+  const result = await run(
+    [
+      '--cmd',
+      `${process.execPath} -e "console.error('Error: cannot connect to the database'); process.exit(1)"`,
+      '--manifest',
+      'deploy.yaml',
+      '--quick',
+      '--rollout-timeout',
+      '3s',
+      '--json',
+      json,
+    ],
+    dir,
+  );
+  assert.equal(result.code, 1);
+  assert.match(result.stdout, /is crashing .*cannot connect to the database/);
+  const report = JSON.parse(readFileSync(json, 'utf8'));
+  assert.match(report.scenarios[0].error, /did not complete within 3000 ms/);
+  assert.ok(report.scenarios[0].events.some((e: { type: string }) => e.type === 'crashed'));
+});
+
+test('your own command with a manifest: replicas, probes and preStop apply; JSON has the pod events', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lab-app-'));
+  const app = fileURLToPath(new URL('../../dist/lab/demo-app.js', import.meta.url));
+  writeFileSync(
+    join(dir, 'deploy.yaml'),
+    `kind: Deployment
+metadata: { name: web }
+spec:
+  replicas: 2
+  strategy: { type: RollingUpdate, rollingUpdate: { maxSurge: "50%", maxUnavailable: 0 } }
+  template:
+    spec:
+      terminationGracePeriodSeconds: 5
+      containers:
+        - name: web
+          env: [{ name: DEMO_ON_SIGTERM, value: drain }, { name: DEMO_LATENCY_MS, value: "5" }]
+          ports: [{ name: http, containerPort: 8080 }]
+          readinessProbe: { httpGet: { path: /healthz, port: http }, periodSeconds: 1, failureThreshold: 1 }
+          lifecycle: { preStop: { sleep: { seconds: 1 } } }
+`,
+  );
+  const json = join(dir, 'out.json');
+  const result = await run(
+    [
+      '--cmd',
+      `${process.execPath} ${app}`,
+      '--manifest',
+      'deploy.yaml',
+      '--quick',
+      '--rate',
+      '50',
+      '--json',
+      json,
+    ],
+    dir,
+  );
+  const report = JSON.parse(readFileSync(json, 'utf8'));
+  const web = report.scenarios[0];
+  assert.equal(web.name, 'web');
+  assert.ok(web.requests > 50, result.stdout);
+  assert.equal(web.rollouts.length, 1);
+  const types = new Set(web.events.map((e: { type: string }) => e.type));
+  for (const t of ['created', 'ready', 'terminating', 'prestop-done', 'sigterm', 'exited']) {
+    assert.ok(types.has(t), `event ${t} in ${[...types].join(', ')}`);
+  }
+  assert.equal(
+    web.events.filter((e: { type: string }) => e.type === 'created').length,
+    4,
+    '2 pods, then 2 new',
+  );
+  assert.ok([0, 1].includes(result.code));
+});
