@@ -69,9 +69,12 @@ test('a server that resets the connection in the middle of the response: reset',
   await withTcpServer(
     (socket) =>
       onRequests(socket, () => {
-        // part of the body, then an RST (reset from inside the write callback degrades to a FIN)
-        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial');
-        setTimeout(() => socket.resetAndDestroy(), 5);
+        // Part of the body, then an RST. A reset while the write is still pending (or from inside
+        // its callback) degrades to a FIN, and under CPU load a plain 5 ms timer could fire before
+        // the write's completion was processed (seen once in a full-suite run): wait for the write.
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial', () => {
+          setTimeout(() => socket.resetAndDestroy(), 5);
+        });
       }),
     async (url) => {
       const result = await runLoad({ url, rate: 40, durationMs: 500 });
