@@ -1,5 +1,5 @@
 export type { CommandContext, CommandSpec, OptionSpec, OptionSpecs } from './args/spec.js';
-export { CliError } from './errors.js';
+export { type ErrorCode, LameduckError } from './core/errors.js';
 export {
   FAILURE_CLASSES,
   type FailureClass,

@@ -3,8 +3,8 @@ import { parseArgs } from './args/parse.js';
 import type { CommandSpec, OptionSpecs } from './args/spec.js';
 import { commandUsage } from './args/usage.js';
 import { commands } from './commands.js';
-import { CliError, usageError } from './errors.js';
-import type { Io } from './io.js';
+import { LameduckError, usageError } from './core/errors.js';
+import type { Io } from './core/io.js';
 
 export interface MainOptions {
   readonly argv: readonly string[];
@@ -58,7 +58,11 @@ export async function main({ argv, io, signal, onCommand }: MainOptions): Promis
     if (first.startsWith('-')) throw usageError(`lameduck: unknown option ${first}`);
     const entry = commands[first];
     if (!entry) {
-      throw new CliError('E_UNKNOWN_COMMAND', `lameduck: unknown command "${first}"`, 2);
+      throw new LameduckError(
+        'ERR_LAMEDUCK_UNKNOWN_COMMAND',
+        `lameduck: unknown command "${first}"`,
+        { exitCode: 2 },
+      );
     }
     const command = await entry.load();
     const parsed = parseArgs(command, rest);
@@ -76,9 +80,9 @@ export async function main({ argv, io, signal, onCommand }: MainOptions): Promis
       signal,
     });
   } catch (error) {
-    if (error instanceof CliError) {
+    if (error instanceof LameduckError) {
       io.stderr.write(`${error.message}\n`);
-      if (error.code === 'E_USAGE' || error.code === 'E_UNKNOWN_COMMAND') {
+      if (error.code === 'ERR_LAMEDUCK_USAGE' || error.code === 'ERR_LAMEDUCK_UNKNOWN_COMMAND') {
         const name = argv[0] && commands[argv[0]] ? ` ${argv[0]}` : '';
         io.stderr.write(`Run 'lameduck${name} --help' for usage.\n`);
       }

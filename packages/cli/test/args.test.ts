@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { parseArgs } from '../src/args/parse.ts';
 import { defineCommand } from '../src/args/spec.ts';
 import { commandUsage } from '../src/args/usage.ts';
-import { CliError } from '../src/errors.ts';
+import { LameduckError } from '../src/core/errors.ts';
 
 const demo = defineCommand({
   name: 'demo',
@@ -33,7 +33,7 @@ const usage = (argv: string[]) => {
   try {
     parseArgs(demo, argv);
   } catch (error) {
-    assert.ok(error instanceof CliError);
+    assert.ok(error instanceof LameduckError);
     assert.equal(error.exitCode, 2);
     return error.message;
   }

@@ -11,9 +11,6 @@ import { http2Prototypes } from './server-kind.js';
 const INSTANCE = Symbol.for('lameduck.auto');
 const PATCHED = Symbol.for('lameduck.auto.listen');
 
-/** Exit code of a process whose LAMEDUCK_* environment is invalid (EX_CONFIG from sysexits.h). */
-export const EXIT_CONFIG = 78;
-
 type Listen = (this: NetServer, ...args: unknown[]) => unknown;
 
 /**
@@ -31,7 +28,7 @@ export function installAuto(proc: ProcessLike = process as unknown as ProcessLik
   } catch (error) {
     if (error instanceof LameduckError) {
       (proc.stderr ?? process.stderr).write(`lameduck/auto: ${error.message}\n`);
-      proc.exit(EXIT_CONFIG);
+      proc.exit(error.exitCode);
     }
     throw error;
   }

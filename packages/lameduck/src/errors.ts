@@ -1,18 +1,37 @@
-/** Stable codes carried by every error lameduck throws. */
+import { describe } from './describe.js';
+
+/**
+ * The one error base of lameduck, the library and the `lameduck` command alike. Every error carries a
+ * stable `code` (`ERR_LAMEDUCK_…`, documented where it is thrown) and the exit code a process that
+ * stops on it exits with, so no caller has to translate one error type into another.
+ */
+export type ErrorCode = `ERR_LAMEDUCK_${string}`;
+
+/** Codes the library itself throws (docs/runtime.md lists each). */
 export type LameduckErrorCode =
   | 'ERR_LAMEDUCK_INVALID_OPTION'
   | 'ERR_LAMEDUCK_INVALID_DURATION'
   | 'ERR_LAMEDUCK_UNSUPPORTED_SERVER'
   | 'ERR_LAMEDUCK_SHUTTING_DOWN';
 
-/** Base class of lameduck's errors; `code` is stable and documented in docs/runtime.md. */
+/** EX_CONFIG from sysexits.h: the configuration (options, environment variables) cannot be used. */
+export const EXIT_CONFIG = 78;
+
+export interface LameduckErrorOptions extends ErrorOptions {
+  /** What a process that stops on this error exits with. @default 78 (EX_CONFIG) */
+  readonly exitCode?: number;
+}
+
+/** Base class of every error lameduck throws; `code` is stable and documented. */
 export class LameduckError extends Error {
   override name = 'LameduckError';
-  readonly code: LameduckErrorCode;
+  readonly code: ErrorCode;
+  readonly exitCode: number;
 
-  constructor(code: LameduckErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
+  constructor(code: ErrorCode, message: string, options: LameduckErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    this.exitCode = options.exitCode ?? EXIT_CONFIG;
   }
 }
 
@@ -26,31 +45,14 @@ export class InvalidOptionError extends LameduckError {
   readonly expected: string;
   readonly received: unknown;
 
-  constructor(option: string, expected: string, received: unknown) {
+  constructor(option: string, expected: string, received: unknown, options?: LameduckErrorOptions) {
     super(
       'ERR_LAMEDUCK_INVALID_OPTION',
       `Invalid option \`${option}\`: expected ${expected}, received ${describe(received)}`,
+      options,
     );
     this.option = option;
     this.expected = expected;
     this.received = received;
   }
-}
-
-/** Renders a received value for an error message: its JSON form and, where unclear, its type. */
-export function describe(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'function') return `a function (${value.name || 'anonymous'})`;
-  if (typeof value === 'bigint') return `${value}n (bigint)`;
-  if (typeof value === 'number' && !Number.isFinite(value)) return `${value} (number)`;
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  if (text.length > 80) text = `${text.slice(0, 77)}...`;
-  return typeof value === 'object' && value !== null
-    ? `${text} (${Array.isArray(value) ? 'array' : 'object'})`
-    : `${text} (${typeof value})`;
 }

@@ -1,6 +1,7 @@
 import { type Clock, sleep } from './clock.js';
+import { describe } from './describe.js';
 import { parseDuration } from './duration.js';
-import { describe, InvalidOptionError, LameduckError } from './errors.js';
+import { InvalidOptionError, LameduckError } from './errors.js';
 import type { HookRecord } from './metrics.js';
 
 /** A cleanup step run after the servers drained. It gets a signal that aborts at its timeout. */

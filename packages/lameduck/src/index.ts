@@ -1,7 +1,14 @@
-export type { Clock } from './clock.js';
+export { type Clock, systemClock } from './clock.js';
 export { formatDuration, parseDuration } from './duration.js';
 export { ENVIRONMENT_VARIABLES, optionsFromEnv } from './env.js';
-export { describe, InvalidOptionError, LameduckError, type LameduckErrorCode } from './errors.js';
+export {
+  type ErrorCode,
+  EXIT_CONFIG,
+  InvalidOptionError,
+  LameduckError,
+  type LameduckErrorCode,
+  type LameduckErrorOptions,
+} from './errors.js';
 export type { HookFunction } from './hooks.js';
 export {
   createLameduck,
@@ -22,7 +29,7 @@ export type {
   Readiness,
   ResolvedOptions,
 } from './options.js';
-export { DEFAULT_PROBE_PATHS, inKubernetes, OPTION_NAMES, resolveOptions } from './options.js';
+export { DEFAULT_PROBE_PATHS, inKubernetes } from './options.js';
 export { PHASES, type Phase } from './phase.js';
 export type { ProcessLike } from './process.js';
 export type { ShutdownOutcome, ShutdownReport } from './report.js';

@@ -4,15 +4,14 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { readDocumentedRows } from '../../../test/support/docs.ts';
-import { EXIT_CONFIG } from '../src/auto-install.ts';
+import { EXIT_CONFIG } from '../src/errors.ts';
 import {
   DEFAULT_PROBE_PATHS,
   ENVIRONMENT_VARIABLES,
   formatDuration as fmt,
-  OPTION_NAMES,
   optionsFromEnv,
-  resolveOptions,
 } from '../src/index.ts';
+import { OPTION_NAMES, resolveOptions } from '../src/options.ts';
 
 const docs = new URL('../../../docs/runtime.md', import.meta.url);
 const rows = new Map(readDocumentedRows(docs).map((r) => [r.name, r.default]));

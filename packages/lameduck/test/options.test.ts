@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  createLameduck,
-  InvalidOptionError,
-  optionsFromEnv,
-  resolveOptions,
-} from '../src/index.ts';
+import { createLameduck, InvalidOptionError, optionsFromEnv } from '../src/index.ts';
+import { resolveOptions } from '../src/options.ts';
 
 const bad = (options: object, pattern: RegExp) =>
   assert.throws(

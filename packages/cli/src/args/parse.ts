@@ -1,5 +1,5 @@
 import { parseDuration } from 'lameduck/duration';
-import { usageError } from '../errors.js';
+import { usageError } from '../core/errors.js';
 import { flagName, type OptionSpec, type OptionSpecs, type ParsedOptions } from './spec.js';
 
 export interface ParsedArgs<S extends OptionSpecs> {

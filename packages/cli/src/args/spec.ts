@@ -1,4 +1,4 @@
-import type { Io } from '../io.js';
+import type { Io } from '../core/io.js';
 
 /** How a flag's value is read. `duration` values are milliseconds (`5s`, `500ms`, `2m`). */
 export type OptionKind = 'string' | 'number' | 'integer' | 'boolean' | 'duration' | 'enum' | 'list';
@@ -76,7 +76,7 @@ export interface CommandSpec<S extends OptionSpecs = OptionSpecs> {
   readonly examples?: readonly string[];
   /** The command installs its own signal handlers (e.g. `run` forwards them); the CLI adds none. */
   readonly handlesSignals?: boolean;
-  /** Runs the command and returns its exit code. Throws CliError for usage or input errors. */
+  /** Runs the command and returns its exit code. Throws LameduckError for usage or input errors. */
   run(context: CommandContext<S>): Promise<number>;
 }
 

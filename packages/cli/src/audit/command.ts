@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { defineCommand } from '../args/spec.js';
-import { CliError } from '../errors.js';
-import { type Io, useColor } from '../io.js';
+import { LameduckError } from '../core/errors.js';
+import { type Io, useColor } from '../core/io.js';
 import { version } from '../main.js';
 import { type AuditConfig, audit } from './audit.js';
 import { unifiedDiff } from './diff.js';
@@ -98,10 +98,10 @@ export default defineCommand({
     const result = audit(sources, config);
     if (result.objects === 0 && result.errors.length === 0) {
       // An empty `helm template` stream is a failed render, not a clean chart.
-      throw new CliError(
-        'E_INPUT',
+      throw new LameduckError(
+        'ERR_LAMEDUCK_INPUT',
         `lameduck audit: no Kubernetes objects or Dockerfiles in ${positionals.join(' ')}`,
-        2,
+        { exitCode: 2 },
       );
     }
     // The fixed stream (stdin) or the diff (--dry-run) owns stdout; the report then goes to stderr.
@@ -161,8 +161,10 @@ async function writeFixed(path: string, shown: string, text: string): Promise<vo
     await writeAtomic(path, text);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new CliError('E_INPUT', `lameduck audit: cannot write ${shown}: ${code}`, 2, {
-      cause: error,
-    });
+    throw new LameduckError(
+      'ERR_LAMEDUCK_INPUT',
+      `lameduck audit: cannot write ${shown}: ${code}`,
+      { exitCode: 2, cause: error },
+    );
   }
 }

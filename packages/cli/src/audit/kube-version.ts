@@ -1,4 +1,4 @@
-import { usageError } from '../errors.js';
+import { usageError } from '../core/errors.js';
 import type { KubeVersion } from './rules/rule.js';
 
 /** `1.30`, `v1.30`, `1.30.2` → { major: 1, minor: 30 }; anything else is a usage error naming the flag. */

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { CliError } from '../errors.js';
+import { LameduckError } from '../core/errors.js';
 import type { Source } from './types.js';
 
 const MANIFEST = /\.(ya?ml|json)$/i;
@@ -113,20 +113,20 @@ async function readFound(file: string, walked: boolean, cwd: string): Promise<Fo
 async function filesOf(path: string, cwd: string): Promise<{ files: string[]; walked: boolean }> {
   const full = resolve(cwd, path);
   const info = await stat(full).catch((error: NodeJS.ErrnoException) => {
-    throw new CliError(
-      'E_INPUT',
+    throw new LameduckError(
+      'ERR_LAMEDUCK_INPUT',
       `lameduck audit: cannot read ${path}: ${error.code ?? error.message}`,
-      2,
+      { exitCode: 2 },
     );
   });
   if (!info.isDirectory()) return { files: [full], walked: false };
   const files: string[] = [];
   await walk(full, files);
   if (files.length === 0) {
-    throw new CliError(
-      'E_INPUT',
+    throw new LameduckError(
+      'ERR_LAMEDUCK_INPUT',
       `lameduck audit: ${path} holds no .yaml, .yml, .json or Dockerfile`,
-      2,
+      { exitCode: 2 },
     );
   }
   return { files, walked: true };

@@ -24,7 +24,11 @@ export class AddressBlock {
     if (this.#nextPod <= 254) return `${this.prefix}.${this.#nextPod++}`;
     const reused = this.#free.shift();
     if (reused === undefined) {
-      throw new LabError('E_LAB_ADDRESS', `no free pod address left in ${this.prefix}.0/24`, 1);
+      throw new LabError(
+        'ERR_LAMEDUCK_LAB_ADDRESS',
+        `no free pod address left in ${this.prefix}.0/24`,
+        1,
+      );
     }
     return `${this.prefix}.${reused}`;
   }
@@ -60,7 +64,7 @@ export async function claimBlock<T>(
       last = error;
     }
   }
-  throw new LabError('E_LAB_ADDRESS', 'could not claim a free 127.x.y.0/24 block', 1, {
+  throw new LabError('ERR_LAMEDUCK_LAB_ADDRESS', 'could not claim a free 127.x.y.0/24 block', 1, {
     cause: last,
   });
 }

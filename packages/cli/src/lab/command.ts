@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { defineCommand } from '../args/spec.js';
-import { usageError } from '../errors.js';
+import { usageError } from '../core/errors.js';
 import { runLoad } from '../load/index.js';
 import type { Cluster } from './cluster.js';
 import { parseDistribution } from './distribution.js';
@@ -156,7 +156,7 @@ function planScenarios(
       text = readFileSync(outputPath(cwd, options.manifest), 'utf8');
     } catch (error) {
       throw new LabError(
-        'E_LAB_MANIFEST',
+        'ERR_LAMEDUCK_LAB_MANIFEST',
         `lameduck lab: cannot read --manifest ${options.manifest}: ${(error as Error).message}`,
       );
     }

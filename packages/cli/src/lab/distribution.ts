@@ -18,7 +18,7 @@ const EXPECTED =
 export function parseDistribution(text: string, what = '--propagation'): Distribution {
   const fail = (detail?: string): never => {
     throw new LabError(
-      'E_LAB_DISTRIBUTION',
+      'ERR_LAMEDUCK_LAB_DISTRIBUTION',
       `Invalid ${what}: expected ${EXPECTED}, received "${text}"${detail ? ` (${detail})` : ''}`,
     );
   };

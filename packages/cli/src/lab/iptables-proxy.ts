@@ -109,14 +109,22 @@ async function restore(lines: readonly string[]): Promise<void> {
     });
     child.once('error', (error) =>
       reject(
-        new LabError('E_LAB_IPTABLES', `iptables-restore failed to start: ${error.message}`, 1),
+        new LabError(
+          'ERR_LAMEDUCK_LAB_IPTABLES',
+          `iptables-restore failed to start: ${error.message}`,
+          1,
+        ),
       ),
     );
     child.once('exit', (code) =>
       code === 0
         ? resolve()
         : reject(
-            new LabError('E_LAB_IPTABLES', `iptables-restore exited ${code}: ${stderr.trim()}`, 1),
+            new LabError(
+              'ERR_LAMEDUCK_LAB_IPTABLES',
+              `iptables-restore exited ${code}: ${stderr.trim()}`,
+              1,
+            ),
           ),
     );
     child.stdin.end(`${lines.join('\n')}\n`);

@@ -34,7 +34,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 export function parseManifest(text: string, file: string): ManifestDeployment {
   const fail = (path: string, expected: string, received: unknown): never => {
     throw new LabError(
-      'E_LAB_MANIFEST',
+      'ERR_LAMEDUCK_LAB_MANIFEST',
       `Invalid manifest ${file}: ${path}: expected ${expected}, received ${JSON.stringify(received) ?? 'nothing'}`,
     );
   };
@@ -42,7 +42,10 @@ export function parseManifest(text: string, file: string): ManifestDeployment {
   for (const doc of parseAllDocuments(text)) {
     const problem = doc.errors[0];
     if (problem)
-      throw new LabError('E_LAB_MANIFEST', `Invalid manifest ${file}: ${problem.message}`);
+      throw new LabError(
+        'ERR_LAMEDUCK_LAB_MANIFEST',
+        `Invalid manifest ${file}: ${problem.message}`,
+      );
     const value: unknown = doc.toJS();
     if (isObj(value) && value.kind === 'List' && Array.isArray(value.items))
       objects.push(...value.items);

@@ -12,7 +12,7 @@ export function parseIntOrPercent(value: unknown, what: string): IntOrPercent {
     if (/^\d+%$/.test(text)) return text as `${number}%`;
   }
   throw new LabError(
-    'E_LAB_QUANTITY',
+    'ERR_LAMEDUCK_LAB_QUANTITY',
     `Invalid ${what}: expected a non-negative integer or a percentage such as 25%, received ${JSON.stringify(value)}`,
   );
 }

@@ -1,4 +1,4 @@
-import { usageError } from '../errors.js';
+import { usageError } from '../core/errors.js';
 
 /**
  * Splits `--cmd` into argv the way a POSIX shell splits words (single and double quotes, backslash

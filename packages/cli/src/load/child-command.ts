@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { Io } from '../io.js';
+import type { Io } from '../core/io.js';
 
 /** How the command given after `--` ended; recorded in the JSON report as `command`. */
 export interface CommandOutcome {

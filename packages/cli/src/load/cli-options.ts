@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { CliError, usageError } from '../errors.js';
+import { LameduckError, usageError } from '../core/errors.js';
 import type { LoadContext, LoadFlags } from './flags.js';
 import { parseTarget } from './options.js';
 import type { LoadOptions } from './types.js';
@@ -27,10 +27,10 @@ async function readBody(options: LoadFlags, cwd: string): Promise<string | Buffe
     return await readFile(path);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new CliError(
-      'E_INPUT',
+    throw new LameduckError(
+      'ERR_LAMEDUCK_INPUT',
       `lameduck load: cannot read --body-file "${options.bodyFile}" (${reason})`,
-      2,
+      { exitCode: 2 },
     );
   }
 }

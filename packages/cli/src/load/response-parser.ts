@@ -29,7 +29,7 @@ function headerValue(head: string, marker: string): string | undefined {
 
 export class ParseError extends Error {
   override name = 'ParseError';
-  readonly code = 'ERR_LOAD_HTTP_PARSE';
+  readonly code = 'ERR_LAMEDUCK_LOAD_HTTP_PARSE';
 }
 
 const MORE: ParseResult = { done: false };

@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatDuration } from 'lameduck/duration';
-import { CliError, usageError } from '../errors.js';
-import { useColor } from '../io.js';
+import { LameduckError, usageError } from '../core/errors.js';
+import { useColor } from '../core/io.js';
 import {
   type CommandOutcome,
   commandSucceeded,
@@ -126,8 +126,10 @@ async function writeReport(cwd: string, file: string, content: string): Promise<
     await writeFileAtomic(resolve(cwd, file), content);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new CliError('E_OUTPUT', `lameduck load: cannot write "${file}" (${reason})`, 1, {
-      cause: error,
-    });
+    throw new LameduckError(
+      'ERR_LAMEDUCK_OUTPUT',
+      `lameduck load: cannot write "${file}" (${reason})`,
+      { exitCode: 1, cause: error },
+    );
   }
 }

@@ -22,7 +22,7 @@ export interface LoadDependencies {
  * @example
  * const result = await runLoad({ url: 'http://127.0.0.1:8080/health', rate: 500, durationMs: 30_000 });
  * if (result.totals.failed > 0) console.error(result.failures);
- * @throws {LoadError} `ERR_LOAD_INVALID_OPTION` when an option is invalid (before any request).
+ * @throws {LoadError} `ERR_LAMEDUCK_LOAD_INVALID_OPTION` when an option is invalid (before any request).
  */
 export async function runLoad(
   options: LoadOptions,

@@ -1,5 +1,5 @@
 import { defineCommand } from '../args/spec.js';
-import { usageError } from '../errors.js';
+import { usageError } from '../core/errors.js';
 import { parseRemap } from './exit-code.js';
 import { loadReaper } from './native.js';
 import { readProcessTable } from './proc.js';

@@ -1,5 +1,5 @@
 import { constants } from 'node:os';
-import { usageError } from '../errors.js';
+import { usageError } from '../core/errors.js';
 
 /** `--remap-exit 143:0` entries: exit code of the app → exit code of `lameduck run`. */
 export type ExitRemap = ReadonlyMap<number, number>;

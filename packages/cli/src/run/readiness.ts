@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CliError } from '../errors.js';
+import { LameduckError } from '../core/errors.js';
 
 export interface ReadinessOptions {
   /** Created when the app has started, removed the moment SIGTERM arrives. */
@@ -37,11 +37,10 @@ export class Readiness {
         renameSync(temp, options.file);
       } catch (error) {
         await readiness.close();
-        throw new CliError(
-          'E_RUN_READY_FILE',
+        throw new LameduckError(
+          'ERR_LAMEDUCK_RUN_READY_FILE',
           `lameduck run: --ready-file cannot be written: ${(error as Error).message}`,
-          1,
-          { cause: error },
+          { exitCode: 1, cause: error },
         );
       }
     }
@@ -87,11 +86,10 @@ async function listen(readiness: Readiness, options: ReadinessOptions): Promise<
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
-        new CliError(
-          'E_RUN_READY_PORT',
+        new LameduckError(
+          'ERR_LAMEDUCK_RUN_READY_PORT',
           `lameduck run: --ready-port ${options.port} cannot listen: ${error.code ?? error.message}`,
-          1,
-          { cause: error },
+          { exitCode: 1, cause: error },
         ),
       );
     });

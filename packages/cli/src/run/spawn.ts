@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { CliError } from '../errors.js';
+import { LameduckError } from '../core/errors.js';
 
 export interface ChildExit {
   readonly code: number | null;
@@ -44,22 +44,23 @@ export const startChild: StartChild = (command, args, options) =>
     child.once('spawn', () => resolve({ pid: child.pid as number, exited }));
   });
 
-function spawnError(command: string, error: NodeJS.ErrnoException): CliError {
+function spawnError(command: string, error: NodeJS.ErrnoException): LameduckError {
   if (error.code === 'ENOENT') {
     const what = command.includes('/') ? 'no such file' : 'command not found';
-    return new CliError('E_RUN_NOT_FOUND', `lameduck run: ${command}: ${what}`, 127, {
+    return new LameduckError('ERR_LAMEDUCK_RUN_NOT_FOUND', `lameduck run: ${command}: ${what}`, {
+      exitCode: 127,
       cause: error,
     });
   }
   if (error.code === 'EACCES' || error.code === 'EISDIR' || error.code === 'ENOEXEC') {
-    return new CliError(
-      'E_RUN_NOT_EXECUTABLE',
+    return new LameduckError(
+      'ERR_LAMEDUCK_RUN_NOT_EXECUTABLE',
       `lameduck run: ${command}: cannot execute (${error.code === 'EACCES' ? 'permission denied' : error.code})`,
-      126,
-      { cause: error },
+      { exitCode: 126, cause: error },
     );
   }
-  return new CliError('E_RUN_SPAWN', `lameduck run: ${command}: ${error.message}`, 126, {
+  return new LameduckError('ERR_LAMEDUCK_RUN_SPAWN', `lameduck run: ${command}: ${error.message}`, {
+    exitCode: 126,
     cause: error,
   });
 }

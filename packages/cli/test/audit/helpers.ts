@@ -1,7 +1,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import { type AuditConfig, audit } from '../../src/audit/audit.ts';
 import type { Finding, Source } from '../../src/audit/types.ts';
-import type { Io } from '../../src/io.ts';
+import type { Io } from '../../src/core/io.ts';
 import { main } from '../../src/main.ts';
 
 export const defaults: AuditConfig = {

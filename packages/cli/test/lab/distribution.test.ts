@@ -39,7 +39,7 @@ test('a bad distribution names the flag, the accepted forms and the input', () =
       () => parseDistribution(bad),
       (error: unknown) =>
         error instanceof LabError &&
-        error.code === 'E_LAB_DISTRIBUTION' &&
+        error.code === 'ERR_LAMEDUCK_LAB_DISTRIBUTION' &&
         error.message.startsWith('Invalid --propagation: expected fixed:<duration>') &&
         error.message.includes(`"${bad}"`),
     );

@@ -85,7 +85,9 @@ test('errors name the file, the field path, the expectation and the value', () =
     assert.throws(
       () => parseManifest(text, 'm.yaml'),
       (error: unknown) =>
-        error instanceof LabError && error.code === 'E_LAB_MANIFEST' && message.test(error.message),
+        error instanceof LabError &&
+        error.code === 'ERR_LAMEDUCK_LAB_MANIFEST' &&
+        message.test(error.message),
       text,
     );
   }

@@ -35,7 +35,7 @@ test('a bad quantity names the field and what was received', () => {
       () => parseIntOrPercent(bad, 'spec.strategy.rollingUpdate.maxSurge'),
       (error: unknown) =>
         error instanceof LabError &&
-        error.code === 'E_LAB_QUANTITY' &&
+        error.code === 'ERR_LAMEDUCK_LAB_QUANTITY' &&
         /maxSurge: expected a non-negative integer or a percentage/.test(error.message) &&
         error.message.includes(JSON.stringify(bad)),
     );

@@ -51,11 +51,11 @@ test('keep-alive off opens a connection per request; max requests per connection
 
 test('invalid options are rejected before any request, naming the option', async () => {
   await assert.rejects(runLoad({ url: 'ftp://x/', rate: 1 }), {
-    code: 'ERR_LOAD_INVALID_OPTION',
+    code: 'ERR_LAMEDUCK_LOAD_INVALID_OPTION',
     message: /"url": expected an http:\/\/ or https:\/\/ URL, received "ftp:\/\/x\/"/,
   });
   await assert.rejects(runLoad({ url: 'http://127.0.0.1/', rate: -5 }), {
-    code: 'ERR_LOAD_INVALID_OPTION',
+    code: 'ERR_LAMEDUCK_LOAD_INVALID_OPTION',
     message: /"rate": expected a number of requests per second > 0, received -5/,
   });
   await assert.rejects(runLoad({ url: 'http://127.0.0.1/', rate: 1, connections: 1.5 }), {

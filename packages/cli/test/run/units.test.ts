@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CliError } from '../../src/errors.ts';
+import { LameduckError } from '../../src/core/errors.ts';
 import { exitCodeOf, parseRemap, remapExit } from '../../src/run/exit-code.ts';
 import { continueStopped, forwardSignal, killEverything } from '../../src/run/forwarder.ts';
 import { isGone, type ProcessEntry, parseStat, readProcessTable } from '../../src/run/proc.ts';
@@ -97,7 +97,7 @@ test('parseRemap rejects bad mappings with a usage error that names the flag', (
     assert.throws(
       () => parseRemap([bad]),
       (error: unknown) =>
-        error instanceof CliError &&
+        error instanceof LameduckError &&
         error.exitCode === 2 &&
         error.message.includes('--remap-exit') &&
         error.message.includes(`got "${bad}"`),
