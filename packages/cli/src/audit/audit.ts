@@ -1,10 +1,10 @@
+import { parseManifests } from '../manifest/parse.js';
+import { get } from '../manifest/workload.js';
 import { type Dockerfile, parseDockerfile } from './dockerfile.js';
-import { parseManifests } from './manifests.js';
 import { DOCKERFILE_RULES, MANIFEST_RULES } from './rules/index.js';
 import { type AuditOptions, subjectOf } from './rules/rule.js';
 import { buildTopology } from './topology.js';
 import type { Finding, InputError, K8sObject, Source, Subject } from './types.js';
-import { get } from './workload.js';
 
 export const IGNORE_ANNOTATION = 'lameduck.dev/ignore';
 

@@ -1,5 +1,5 @@
+import { asRecord, get } from '../manifest/workload.js';
 import type { Exposure } from './topology.js';
-import { asRecord, get } from './workload.js';
 
 /** The preStop delay the traffic path in front of a pod needs, and why. */
 export interface DataPath {

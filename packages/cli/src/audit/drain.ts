@@ -1,8 +1,15 @@
 // How long a container needs after SIGTERM to finish what it is doing: `--app-drain`, unless the
 // workload says otherwise (annotation) or it is a proxy whose own configuration says how long it waits.
 import { parseDuration } from 'lameduck/duration';
+import {
+  asArray,
+  asRecord,
+  type Container,
+  get,
+  namespaceOf,
+  type Workload,
+} from '../manifest/workload.js';
 import type { Topology } from './topology.js';
-import { asArray, asRecord, type Container, get, namespaceOf, type Workload } from './workload.js';
 
 export const DRAIN_ANNOTATION = 'lameduck.dev/app-drain';
 /** ingress-nginx `worker-shutdown-timeout` default (ConfigMap), seconds. */

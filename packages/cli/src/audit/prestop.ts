@@ -1,5 +1,5 @@
+import { asArray, type Container, get, type Path, seconds } from '../manifest/workload.js';
 import { baseName, splitCommands } from './shell.js';
-import { asArray, type Container, get, type Path, seconds } from './workload.js';
 
 /** What a container's preStop hook does before SIGTERM, as far as the manifest tells. */
 export type PreStop =

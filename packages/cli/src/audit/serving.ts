@@ -1,5 +1,5 @@
+import { asArray, asRecord, type Container, get, type Workload } from '../manifest/workload.js';
 import type { Exposure, Topology } from './topology.js';
-import { asArray, asRecord, type Container, get, type Workload } from './workload.js';
 
 /** Why a container is considered to serve traffic, for messages. */
 export interface Serving {

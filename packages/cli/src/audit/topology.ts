@@ -1,4 +1,3 @@
-import type { K8sObject } from './types.js';
 import {
   asArray,
   asRecord,
@@ -7,7 +6,8 @@ import {
   selects,
   type Workload,
   workloadOf,
-} from './workload.js';
+} from '../manifest/workload.js';
+import type { K8sObject } from './types.js';
 
 /** What sits in front of a workload, and what it belongs to, across every input. */
 export interface Exposure {

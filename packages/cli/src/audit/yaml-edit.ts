@@ -1,9 +1,9 @@
 // Text edits on the original YAML, so that `--fix` changes only what it fixes: every byte outside an
 // edit (comments, key order, quoting, indentation) stays as it was.
-import { walk } from './locate.js';
-import type { SyntaxNode } from './syntax-tree.js';
+import { walk } from '../manifest/locate.js';
+import type { SyntaxNode } from '../manifest/syntax-tree.js';
+import type { Path } from '../manifest/workload.js';
 import type { Edit, K8sObject } from './types.js';
-import type { Path } from './workload.js';
 
 /** A block of YAML lines to insert, relative to the map's indentation. */
 export type Lines = readonly string[];

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LineIndex, splitDocuments } from '../../src/audit/line-index.ts';
-import { parseManifests } from '../../src/audit/manifests.ts';
 import { splitCommands } from '../../src/audit/shell.ts';
+import { LineIndex, splitDocuments } from '../../src/manifest/line-index.ts';
+import { parseManifests } from '../../src/manifest/parse.ts';
 import { yamlSource } from './helpers.ts';
 
 test('LineIndex maps offsets to 1-based line and column', () => {

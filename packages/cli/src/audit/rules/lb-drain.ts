@@ -1,7 +1,7 @@
+import { asRecord, get, namespaceOf, seconds } from '../../manifest/workload.js';
 import { awsIpTargets } from '../data-path.js';
 import { ingressServices, type Topology } from '../topology.js';
 import type { Finding, K8sObject } from '../types.js';
-import { asRecord, get, namespaceOf, seconds } from '../workload.js';
 import { finding, type ManifestRule } from './rule.js';
 
 const annotations = (o: K8sObject) => asRecord(get(o.value, ['metadata', 'annotations']));

@@ -1,9 +1,9 @@
+import { type Container, get, isRecord, seconds } from '../../manifest/workload.js';
 import { dataPathOf } from '../data-path.js';
 import { type Drain, drainOf } from '../drain.js';
 import { preStopDelay, preStopOf } from '../prestop.js';
 import { servingContainers } from '../serving.js';
 import type { Edit, Finding, K8sObject } from '../types.js';
-import { type Container, get, isRecord, seconds } from '../workload.js';
 import { appendToMap, replaceEntry, replaceInScalar, replaceScalar } from '../yaml-edit.js';
 import { servingRule } from './container-rule.js';
 import {

@@ -1,4 +1,4 @@
-import { asRecord, type Container, isRecord } from '../workload.js';
+import { asRecord, type Container, isRecord } from '../../manifest/workload.js';
 import { containerRule, servingRule } from './container-rule.js';
 
 const PROBE_DEFAULTS = {

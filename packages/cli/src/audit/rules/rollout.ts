@@ -1,5 +1,5 @@
+import { get, seconds } from '../../manifest/workload.js';
 import type { Finding, K8sObject } from '../types.js';
-import { get, seconds } from '../workload.js';
 import { finding, type ManifestRule } from './rule.js';
 
 /** A rolling-update bound: an absolute number, or a percentage of replicas rounded as Kubernetes does. */

@@ -1,7 +1,7 @@
-import { locate } from '../locate.js';
+import { locate } from '../../manifest/locate.js';
+import { namespaceOf, type Path } from '../../manifest/workload.js';
 import type { Topology } from '../topology.js';
 import type { Edit, Finding, K8sObject, Severity, Subject } from '../types.js';
-import { namespaceOf, type Path } from '../workload.js';
 
 export interface KubeVersion {
   readonly major: number;

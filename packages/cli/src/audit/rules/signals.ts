@@ -1,6 +1,6 @@
+import { asArray } from '../../manifest/workload.js';
 import { analyzeArgv, type SignalProblem } from '../shell.js';
 import type { Edit } from '../types.js';
-import { asArray } from '../workload.js';
 import { replaceInScalar } from '../yaml-edit.js';
 import { containerRule } from './container-rule.js';
 

@@ -1,5 +1,6 @@
 import { constructFromEvents, EVENT_ID, type Event, parseEvents } from 'js-yaml';
 import { parseDocument } from 'yaml';
+import { isRecord } from '../core/records.js';
 import { LineIndex, splitDocuments } from './line-index.js';
 import { exactError, YAML_OPTIONS } from './parse-error.js';
 import { buildTree, child, type SyntaxNode } from './syntax-tree.js';
@@ -9,9 +10,6 @@ export interface ParsedManifests {
   readonly objects: K8sObject[];
   readonly errors: InputError[];
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Parses a YAML (or JSON) stream. Every document, and every item of a `kind: List`, becomes one

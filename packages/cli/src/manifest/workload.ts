@@ -1,10 +1,10 @@
+import { isRecord, type JsonRecord } from '../core/records.js';
 import type { K8sObject } from './types.js';
 
 export type Path = readonly (string | number)[];
-export type Json = Record<string, unknown>;
+export type Json = JsonRecord;
 
-export const isRecord = (v: unknown): v is Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+export { isRecord };
 export const asRecord = (v: unknown): Json => (isRecord(v) ? v : {});
 export const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
