@@ -3,19 +3,20 @@ import { defineCommand } from '../args/spec.js';
 import { LameduckError } from '../core/errors.js';
 import { type Io, useColor } from '../core/io.js';
 import { version } from '../main.js';
+import type { Source } from '../manifest/types.js';
 import { type AuditConfig, audit } from './audit.js';
-import { unifiedDiff } from './diff.js';
-import { fixSources } from './fix.js';
+import type { Severity } from './finding.js';
+import { unifiedDiff } from './fix/diff.js';
+import { fixSources } from './fix/fix-sources.js';
+import { writeAtomic } from './fix/write.js';
 import { formatJson } from './format/json.js';
 import { formatJunit } from './format/junit.js';
 import type { Report } from './format/report.js';
 import { formatSarif } from './format/sarif.js';
 import { formatText } from './format/text.js';
-import { parseKubeVersion } from './kube-version.js';
-import { RULE_IDS } from './rules/index.js';
-import { readSources } from './source.js';
-import type { Severity, Source } from './types.js';
-import { writeAtomic } from './write.js';
+import { readSources } from './input/read-sources.js';
+import { parseKubeVersion } from './model/kube-version.js';
+import { RULE_IDS } from './rules/registry.js';
 
 const RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
 

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { assertDocumentedDefaults } from '../../../../test/support/docs.ts';
 import command from '../../src/audit/command.ts';
-import { RULE_IDS } from '../../src/audit/rules/index.ts';
+import { RULE_IDS } from '../../src/audit/rules/registry.ts';
 import { app, GOOD_CONTAINER, runCli } from './helpers.ts';
 
 const withoutPreStop = GOOD_CONTAINER.replace(/lifecycle:[\s\S]*$/, '').trimEnd();

@@ -1,8 +1,9 @@
 import { PassThrough, Writable } from 'node:stream';
 import { type AuditConfig, audit } from '../../src/audit/audit.ts';
-import type { Finding, Source } from '../../src/audit/types.ts';
+import type { Finding } from '../../src/audit/finding.ts';
 import type { Io } from '../../src/core/io.ts';
 import { main } from '../../src/main.ts';
+import type { Source } from '../../src/manifest/types.ts';
 
 export const defaults: AuditConfig = {
   appDrainSeconds: 10,

@@ -1,8 +1,9 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { LameduckError } from '../core/errors.js';
-import type { Source } from './types.js';
+import { LameduckError } from '../../core/errors.js';
+import { isRecord } from '../../core/records.js';
+import type { Source } from '../../manifest/types.js';
 
 const MANIFEST = /\.(ya?ml|json)$/i;
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'vendor']);
@@ -135,10 +136,8 @@ async function filesOf(path: string, cwd: string): Promise<{ files: string[]; wa
 /** The `scripts` of `dir/package.json`, so Dockerfile findings can name what `npm start` runs. */
 async function packageScripts(dir: string): Promise<Record<string, string> | undefined> {
   try {
-    const parsed = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as {
-      scripts?: unknown;
-    };
-    if (typeof parsed.scripts !== 'object' || parsed.scripts === null) return undefined;
+    const parsed: unknown = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
+    if (!isRecord(parsed) || !isRecord(parsed.scripts)) return undefined;
     const entries = Object.entries(parsed.scripts).filter(
       (e): e is [string, string] => typeof e[1] === 'string',
     );
