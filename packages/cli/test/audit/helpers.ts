@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { PassThrough, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { type AuditConfig, audit } from '../../src/audit/audit.ts';
 import type { Finding } from '../../src/audit/finding.ts';
 import type { Io } from '../../src/core/io.ts';
@@ -51,6 +53,34 @@ export async function runCli(argv: string[], options: { cwd?: string; stdin?: st
   };
   const code = await main({ argv, io, signal: new AbortController().signal });
   return { code, stdout, stderr };
+}
+
+/** The built command, as a user runs it (`npm run build` first; `npm test` builds). */
+export const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+
+/** Runs the real `lameduck` binary in `cwd`; resolves with its exit code and output. */
+export function runBinary(
+  argv: string[],
+  options: { cwd?: string; stdin?: string } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...argv], {
+    cwd: options.cwd ?? process.cwd(),
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  child.stdin.end(options.stdin ?? '');
+  return new Promise((done, fail) => {
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
 }
 
 /** A Deployment + Service pair in the shape charts render, with the container body replaced. */
