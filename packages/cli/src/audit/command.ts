@@ -98,7 +98,7 @@ export default defineCommand({
     if (result.objects === 0 && result.errors.length === 0) {
       // An empty `helm template` stream is a failed render, not a clean chart.
       throw new LameduckError(
-        'ERR_LAMEDUCK_INPUT',
+        'ERR_LAMEDUCK_AUDIT_NO_OBJECTS',
         `lameduck audit: no Kubernetes objects or Dockerfiles in ${positionals.join(' ')}`,
         { exitCode: 2 },
       );
