@@ -1,10 +1,11 @@
 import { parseManifests } from '../manifest/parse.js';
+import type { InputError, K8sObject, Source } from '../manifest/types.js';
 import { get } from '../manifest/workload.js';
-import { type Dockerfile, parseDockerfile } from './dockerfile.js';
-import { DOCKERFILE_RULES, MANIFEST_RULES } from './rules/index.js';
+import type { Finding, Subject } from './finding.js';
+import { type Dockerfile, parseDockerfile } from './input/dockerfile-parser.js';
+import { buildTopology } from './model/topology.js';
+import { DOCKERFILE_RULES, MANIFEST_RULES } from './rules/registry.js';
 import { type AuditOptions, subjectOf } from './rules/rule.js';
-import { buildTopology } from './topology.js';
-import type { Finding, InputError, K8sObject, Source, Subject } from './types.js';
 
 export const IGNORE_ANNOTATION = 'lameduck.dev/ignore';
 

@@ -1,21 +1,20 @@
-import { resolve } from 'node:path';
 import { defineCommand } from '../args/spec.js';
 import { LameduckError } from '../core/errors.js';
 import { type Io, useColor } from '../core/io.js';
 import { version } from '../main.js';
+import type { Source } from '../manifest/types.js';
 import { type AuditConfig, audit } from './audit.js';
-import { unifiedDiff } from './diff.js';
-import { fixSources } from './fix.js';
+import type { Severity } from './finding.js';
+import { fixSources } from './fix/fix-sources.js';
+import { writeFixes } from './fix/write-fixes.js';
 import { formatJson } from './format/json.js';
 import { formatJunit } from './format/junit.js';
 import type { Report } from './format/report.js';
 import { formatSarif } from './format/sarif.js';
 import { formatText } from './format/text.js';
-import { parseKubeVersion } from './kube-version.js';
-import { RULE_IDS } from './rules/index.js';
-import { readSources } from './source.js';
-import type { Severity, Source } from './types.js';
-import { writeAtomic } from './write.js';
+import { readSources } from './input/read-sources.js';
+import { parseKubeVersion } from './model/kube-version.js';
+import { RULE_IDS } from './rules/registry.js';
 
 const RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
 
@@ -99,7 +98,7 @@ export default defineCommand({
     if (result.objects === 0 && result.errors.length === 0) {
       // An empty `helm template` stream is a failed render, not a clean chart.
       throw new LameduckError(
-        'ERR_LAMEDUCK_INPUT',
+        'ERR_LAMEDUCK_AUDIT_NO_OBJECTS',
         `lameduck audit: no Kubernetes objects or Dockerfiles in ${positionals.join(' ')}`,
         { exitCode: 2 },
       );
@@ -127,8 +126,8 @@ const FORMATS: Readonly<
 };
 
 /**
- * Applies the safe fixes: writes each changed file atomically (stdin: prints the fixed stream), or
- * with `dryRun` prints the diff. Returns the sources as they are after fixing.
+ * Applies the safe fixes: writes each changed file through the one file writer (stdin: prints the
+ * fixed stream), or with `dryRun` prints the diff. Returns the sources as they are after fixing.
  */
 async function applyFixes(
   sources: Source[],
@@ -142,11 +141,7 @@ async function applyFixes(
       `lameduck audit: left ${file} unchanged: a fix would have made it invalid YAML (please report this)\n`,
     );
   }
-  for (const [file, { before, after }] of changed) {
-    if (dryRun) io.stdout.write(unifiedDiff(file === '-' ? 'stdin' : file, before, after));
-    else if (file === '-') io.stdout.write(after);
-    else await writeFixed(resolve(io.cwd, file), file, after);
-  }
+  await writeFixes(changed, io, dryRun);
   io.stderr.write(
     `lameduck audit: ${dryRun ? 'would fix' : 'fixed'} ${fixed} finding(s) in ${changed.size} file(s)\n`,
   );
@@ -154,17 +149,4 @@ async function applyFixes(
     const after = changed.get(s.file)?.after;
     return after === undefined ? s : { ...s, text: after };
   });
-}
-
-async function writeFixed(path: string, shown: string, text: string): Promise<void> {
-  try {
-    await writeAtomic(path, text);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new LameduckError(
-      'ERR_LAMEDUCK_INPUT',
-      `lameduck audit: cannot write ${shown}: ${code}`,
-      { exitCode: 2, cause: error },
-    );
-  }
 }

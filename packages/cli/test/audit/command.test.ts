@@ -5,11 +5,10 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { assertDocumentedDefaults } from '../../../../test/support/docs.ts';
 import command from '../../src/audit/command.ts';
-import { RULE_IDS } from '../../src/audit/rules/index.ts';
-import { app, GOOD_CONTAINER, runCli } from './helpers.ts';
+import { RULE_IDS } from '../../src/audit/rules/registry.ts';
+import { app, BIN, GOOD_CONTAINER, runCli } from './helpers.ts';
 
 const withoutPreStop = GOOD_CONTAINER.replace(/lifecycle:[\s\S]*$/, '').trimEnd();
 
@@ -254,18 +253,16 @@ test('directories are searched recursively for manifests and Dockerfiles', async
 });
 
 test('the real binary reads a piped stream: helm template … | lameduck audit -', async () => {
-  const bin = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'audit', '--format', 'sarif', '-'], {
+  const child = spawn(process.execPath, [BIN, 'audit', '--format', 'sarif', '-'], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
   });
-  // Write in pieces, as a producer process would.
+  // Write in pieces, as a producer process would: the rest once the first piece is in the pipe.
   const stream = app(withoutPreStop);
-  child.stdin.write(stream.slice(0, 100));
-  setTimeout(() => child.stdin.end(stream.slice(100)), 50);
+  child.stdin.write(stream.slice(0, 100), () => child.stdin.end(stream.slice(100)));
   const [code] = (await once(child, 'exit')) as [number];
   assert.equal(code, 1);
   const log = JSON.parse(stdout);

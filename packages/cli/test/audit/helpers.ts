@@ -1,8 +1,14 @@
+import { spawn } from 'node:child_process';
 import { PassThrough, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from '../../src/args/parse.ts';
 import { type AuditConfig, audit } from '../../src/audit/audit.ts';
-import type { Finding, Source } from '../../src/audit/types.ts';
+import auditCommand from '../../src/audit/command.ts';
+import type { Finding } from '../../src/audit/finding.ts';
+import { LameduckError } from '../../src/core/errors.ts';
 import type { Io } from '../../src/core/io.ts';
 import { main } from '../../src/main.ts';
+import type { Source } from '../../src/manifest/types.ts';
 
 export const defaults: AuditConfig = {
   appDrainSeconds: 10,
@@ -24,32 +30,80 @@ export function findingsOf(text: string, config: Partial<AuditConfig> = {}): Fin
 export const rulesOf = (findings: readonly Finding[]) =>
   [...new Set(findings.map((f) => f.rule))].sort();
 
-/** Runs `lameduck <argv>` in-process with captured streams. */
-export async function runCli(argv: string[], options: { cwd?: string; stdin?: string } = {}) {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (s: string) => void) =>
+/** Streams for one in-process run: stdin holds `options.stdin`, stdout and stderr are captured. */
+function captureIo(options: { cwd?: string; stdin?: string }) {
+  const out = { stdout: '', stderr: '' };
+  const sink = (key: 'stdout' | 'stderr') =>
     new Writable({
       write(chunk, _encoding, done) {
-        append(String(chunk));
+        out[key] += String(chunk);
         done();
       },
     });
   const stdin = new PassThrough();
   stdin.end(options.stdin ?? '');
   const io: Io = {
-    stdout: sink((s) => {
-      stdout += s;
-    }),
-    stderr: sink((s) => {
-      stderr += s;
-    }),
+    stdout: sink('stdout'),
+    stderr: sink('stderr'),
     stdin,
     env: { NO_COLOR: '1' },
     cwd: options.cwd ?? process.cwd(),
   };
+  return { io, out };
+}
+
+/** Runs `lameduck <argv>` in-process with captured streams. */
+export async function runCli(argv: string[], options: { cwd?: string; stdin?: string } = {}) {
+  const { io, out } = captureIo(options);
   const code = await main({ argv, io, signal: new AbortController().signal });
-  return { code, stdout, stderr };
+  return { code, ...out };
+}
+
+/**
+ * Runs `lameduck audit <argv>` without `main` in between, so that a test sees the error the command
+ * throws (its code and exit code), not only the message `main` prints for it.
+ */
+export async function auditError(
+  argv: string[],
+  options: { cwd?: string; stdin?: string } = {},
+): Promise<LameduckError> {
+  const { io } = captureIo(options);
+  const parsed = parseArgs(auditCommand, argv);
+  try {
+    await auditCommand.run({ ...parsed, io, signal: new AbortController().signal });
+  } catch (error) {
+    if (error instanceof LameduckError) return error;
+    throw error;
+  }
+  throw new Error(`lameduck audit ${argv.join(' ')} threw nothing`);
+}
+
+/** The built command, as a user runs it (`npm run build` first; `npm test` builds). */
+export const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+
+/** Runs the real `lameduck` binary in `cwd`; resolves with its exit code and output. */
+export function runBinary(
+  argv: string[],
+  options: { cwd?: string; stdin?: string } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...argv], {
+    cwd: options.cwd ?? process.cwd(),
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  child.stdin.end(options.stdin ?? '');
+  return new Promise((done, fail) => {
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
 }
 
 /** A Deployment + Service pair in the shape charts render, with the container body replaced. */

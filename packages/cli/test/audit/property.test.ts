@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { audit } from '../../src/audit/audit.ts';
-import { fixSources } from '../../src/audit/fix.ts';
+import { fixSources } from '../../src/audit/fix/fix-sources.ts';
 import { app, defaults, GOOD_CONTAINER, runCli, yamlSource } from './helpers.ts';
 
 /** mulberry32: a small, fast, seedable PRNG. */

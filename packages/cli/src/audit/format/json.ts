@@ -1,4 +1,4 @@
-import { ruleById } from '../rules/index.js';
+import { ruleById } from '../rules/registry.js';
 import { countFindings, type Report } from './report.js';
 
 /** The documented, stable JSON shape (`docs/audit.md`). Bump `version` on any incompatible change. */

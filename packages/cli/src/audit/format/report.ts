@@ -1,5 +1,5 @@
 import type { AuditResult } from '../audit.js';
-import type { Finding, Severity } from '../types.js';
+import type { Finding, Severity } from '../finding.js';
 
 /** What every output format receives. */
 export interface Report {

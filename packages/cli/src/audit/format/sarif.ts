@@ -1,5 +1,5 @@
-import { RULES } from '../rules/index.js';
-import type { Severity } from '../types.js';
+import type { Severity } from '../finding.js';
+import { RULES } from '../rules/registry.js';
 import type { Report } from './report.js';
 
 const LEVEL: Readonly<Record<Severity, 'error' | 'warning' | 'note'>> = {

@@ -1,5 +1,5 @@
-import { ruleById } from '../rules/index.js';
-import type { Finding } from '../types.js';
+import type { Finding } from '../finding.js';
+import { ruleById } from '../rules/registry.js';
 import { countFindings, plural, type Report, subjectLabel } from './report.js';
 
 export interface TextStyle {

@@ -1,6 +1,6 @@
 import type { Container, Workload } from '../../manifest/workload.js';
-import { type Serving, servingContainers } from '../serving.js';
-import type { Finding } from '../types.js';
+import type { Finding } from '../finding.js';
+import { type Serving, servingContainers } from '../model/serving.js';
 import {
   type AuditOptions,
   type FindingInit,

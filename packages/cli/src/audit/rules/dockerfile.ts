@@ -1,6 +1,6 @@
-import type { Dockerfile, Instruction } from '../dockerfile.js';
-import { analyzeArgv } from '../shell.js';
-import type { Finding, Severity } from '../types.js';
+import type { Edit, Finding, Severity } from '../finding.js';
+import type { Dockerfile, Instruction } from '../input/dockerfile-parser.js';
+import { analyzeArgv } from '../model/shell.js';
 import type { RuleMeta } from './rule.js';
 import { signalAdvice, signalMessage } from './signals.js';
 
@@ -22,7 +22,7 @@ function dockerFinding(
   message: string,
   fix: string,
   severity?: Severity,
-  edit?: { start: number; end: number; text: string },
+  edit?: Edit,
 ): Finding {
   return {
     rule: rule.id,

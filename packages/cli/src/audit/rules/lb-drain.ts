@@ -1,7 +1,8 @@
+import type { K8sObject } from '../../manifest/types.js';
 import { asRecord, get, namespaceOf, seconds } from '../../manifest/workload.js';
-import { awsIpTargets } from '../data-path.js';
-import { ingressServices, type Topology } from '../topology.js';
-import type { Finding, K8sObject } from '../types.js';
+import type { Finding } from '../finding.js';
+import { awsIpTargets } from '../model/data-path.js';
+import { ingressServices, type Topology } from '../model/topology.js';
 import { finding, type ManifestRule } from './rule.js';
 
 const annotations = (o: K8sObject) => asRecord(get(o.value, ['metadata', 'annotations']));

@@ -1,22 +1,21 @@
-import { type Container, get, isRecord, seconds } from '../../manifest/workload.js';
-import { dataPathOf } from '../data-path.js';
-import { type Drain, drainOf } from '../drain.js';
-import { preStopDelay, preStopOf } from '../prestop.js';
-import { servingContainers } from '../serving.js';
-import type { Edit, Finding, K8sObject } from '../types.js';
-import { appendToMap, replaceEntry, replaceInScalar, replaceScalar } from '../yaml-edit.js';
+import { isRecord } from '../../core/records.js';
+import type { K8sObject } from '../../manifest/types.js';
+import { type Container, get, seconds } from '../../manifest/workload.js';
+import type { Edit, Finding } from '../finding.js';
+import { appendToMap, replaceEntry, replaceInScalar, replaceScalar } from '../fix/yaml-edit.js';
+import { dataPathOf } from '../model/data-path.js';
+import { type Drain, drainOf } from '../model/drain.js';
+import { type KubeVersion, nativeSleep, versionText } from '../model/kube-version.js';
+import { preStopDelay, preStopOf } from '../model/prestop-hook.js';
+import { servingContainers } from '../model/serving.js';
 import { servingRule } from './container-rule.js';
 import {
   type AuditOptions,
   DEFAULT_GRACE_SECONDS,
   finding,
-  type KubeVersion,
   MARGIN_SECONDS,
   type ManifestRule,
 } from './rule.js';
-
-export const nativeSleep = (v: KubeVersion): boolean =>
-  v.major > 1 || (v.major === 1 && v.minor >= 30);
 
 const SHELL_LESS = /distroless|chainguard|(^|\/)scratch\b|-static\b/;
 
@@ -113,8 +112,6 @@ export const preStopTooShort = servingRule(
     };
   },
 );
-
-const versionText = (v: KubeVersion) => `${v.major}.${v.minor}`;
 
 function graceEdit(
   object: K8sObject,

@@ -1,4 +1,5 @@
-import { asRecord, type Container, isRecord } from '../../manifest/workload.js';
+import { isRecord } from '../../core/records.js';
+import { asRecord, type Container } from '../../manifest/workload.js';
 import { containerRule, servingRule } from './container-rule.js';
 
 const PROBE_DEFAULTS = {

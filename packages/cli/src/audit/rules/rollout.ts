@@ -1,5 +1,6 @@
+import type { K8sObject } from '../../manifest/types.js';
 import { get, seconds } from '../../manifest/workload.js';
-import type { Finding, K8sObject } from '../types.js';
+import type { Finding } from '../finding.js';
 import { finding, type ManifestRule } from './rule.js';
 
 /** A rolling-update bound: an absolute number, or a percentage of replicas rounded as Kubernetes does. */

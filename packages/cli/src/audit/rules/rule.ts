@@ -1,12 +1,9 @@
 import { locate } from '../../manifest/locate.js';
+import type { K8sObject } from '../../manifest/types.js';
 import { namespaceOf, type Path } from '../../manifest/workload.js';
-import type { Topology } from '../topology.js';
-import type { Edit, Finding, K8sObject, Severity, Subject } from '../types.js';
-
-export interface KubeVersion {
-  readonly major: number;
-  readonly minor: number;
-}
+import type { Edit, Finding, Severity, Subject } from '../finding.js';
+import type { KubeVersion } from '../model/kube-version.js';
+import type { Topology } from '../model/topology.js';
 
 export interface AuditOptions {
   /** How long the app needs to drain after SIGTERM, in seconds (`--app-drain`). */

@@ -1,7 +1,7 @@
 import { asArray } from '../../manifest/workload.js';
-import { analyzeArgv, type SignalProblem } from '../shell.js';
-import type { Edit } from '../types.js';
-import { replaceInScalar } from '../yaml-edit.js';
+import type { Edit } from '../finding.js';
+import { replaceInScalar } from '../fix/yaml-edit.js';
+import { analyzeArgv, type SignalProblem } from '../model/shell.js';
 import { containerRule } from './container-rule.js';
 
 /** One sentence on what to run instead, shared with the Dockerfile rules. */

@@ -1,6 +1,6 @@
 // How a container's command line treats SIGTERM. The kernel delivers a signal to PID 1 only if PID 1
-// installed a handler; `sh -c` (dash, ash) and npm/yarn/pnpm do not pass SIGTERM on to the app
-// (research: k8s-anchors §2.3–2.4), so the app never drains and is SIGKILLed at the end of the grace.
+// installed a handler (pid_namespaces(7)); `sh -c` (dash, ash) and npm/yarn/pnpm do not pass SIGTERM
+// on to the app (npm/run-script#237), so the app never drains and is SIGKILLed at the end of the grace.
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'busybox']);
 const PACKAGE_MANAGERS = new Set(['npm', 'yarn', 'pnpm', 'npx', 'bun']);

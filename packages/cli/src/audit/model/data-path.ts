@@ -1,4 +1,4 @@
-import { asRecord, get } from '../manifest/workload.js';
+import { asRecord, get } from '../../manifest/workload.js';
 import type { Exposure } from './topology.js';
 
 /** The preStop delay the traffic path in front of a pod needs, and why. */

@@ -1,6 +1,6 @@
 // A Dockerfile reader for what the auditor needs: the instructions of the final stage, each with the
 // line and column it starts at, and whether CMD/ENTRYPOINT use the exec (JSON) or the shell form.
-import type { Position, Source } from './types.js';
+import type { Position, Source } from '../../manifest/types.js';
 
 export interface Instruction {
   /** Upper-cased keyword: FROM, CMD, ENTRYPOINT, … */

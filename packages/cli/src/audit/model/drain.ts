@@ -8,7 +8,7 @@ import {
   get,
   namespaceOf,
   type Workload,
-} from '../manifest/workload.js';
+} from '../../manifest/workload.js';
 import type { Topology } from './topology.js';
 
 export const DRAIN_ANNOTATION = 'lameduck.dev/app-drain';

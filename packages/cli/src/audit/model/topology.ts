@@ -1,3 +1,4 @@
+import type { K8sObject } from '../../manifest/types.js';
 import {
   asArray,
   asRecord,
@@ -6,8 +7,7 @@ import {
   selects,
   type Workload,
   workloadOf,
-} from '../manifest/workload.js';
-import type { K8sObject } from './types.js';
+} from '../../manifest/workload.js';
 
 /** What sits in front of a workload, and what it belongs to, across every input. */
 export interface Exposure {

@@ -46,11 +46,21 @@ function lineOps(a: readonly string[], b: readonly string[]): Op[] {
   return ops;
 }
 
-/** `--- a/file` / `+++ b/file` and hunks with three lines of context. Empty when nothing changed. */
+/** The lines of a text, each with its line break; the last one has none when the text ends without. */
+const lines = (text: string): string[] => (text === '' ? [] : text.split(/(?<=\n)/));
+
+/** A diff line: the line without its break; a last line without one is marked as diff(1) marks it. */
+const shown = (kind: string, line: string): string =>
+  line.endsWith('\n')
+    ? `${kind}${line.slice(0, -1)}`
+    : `${kind}${line}\n\\ No newline at end of file`;
+
+/**
+ * `--- a/file` / `+++ b/file` and hunks with three lines of context, as `git apply` and `patch` read
+ * them (a last line without a line break is marked). Empty when nothing changed.
+ */
 export function unifiedDiff(file: string, before: string, after: string, context = 3): string {
   if (before === after) return '';
-  // A final newline ends the last line; it does not start an empty one.
-  const lines = (text: string) => (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
   const ops = lineOps(lines(before), lines(after));
   const out = [`--- a/${file}`, `+++ b/${file}`];
   let k = 0;
@@ -78,7 +88,7 @@ export function unifiedDiff(file: string, before: string, after: string, context
     const newCount = hunk.filter((o) => o.kind !== '-').length;
     out.push(
       `@@ -${oldLine},${oldCount} +${newLine},${newCount} @@`,
-      ...hunk.map((o) => `${o.kind}${o.line}`),
+      ...hunk.map((o) => shown(o.kind, o.line)),
     );
     k = stop;
   }

@@ -1,4 +1,4 @@
-import { asArray, type Container, get, type Path, seconds } from '../manifest/workload.js';
+import { asArray, type Container, get, type Path, seconds } from '../../manifest/workload.js';
 import { baseName, splitCommands } from './shell.js';
 
 /** What a container's preStop hook does before SIGTERM, as far as the manifest tells. */

@@ -1,28 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { splitCommands } from '../../src/audit/shell.ts';
-import { LineIndex, splitDocuments } from '../../src/manifest/line-index.ts';
 import { parseManifests } from '../../src/manifest/parse.ts';
-import { yamlSource } from './helpers.ts';
+import type { Source } from '../../src/manifest/types.ts';
 
-test('LineIndex maps offsets to 1-based line and column', () => {
-  const index = new LineIndex('ab\ncd\n\nef');
-  assert.deepEqual(index.position(0), { line: 1, column: 1 });
-  assert.deepEqual(index.position(4), { line: 2, column: 2 });
-  assert.deepEqual(index.position(6), { line: 3, column: 1 });
-  assert.deepEqual(index.position(8), { line: 4, column: 2 });
-});
-
-test('splitDocuments splits at --- and ..., keeps directives with their document, drops empty ones', () => {
-  const text =
-    'a: 1\n---\nb: 2\n...\n%YAML 1.2\n---\nc: 3\n--- # only a comment\n---\nd: |\n  ---not a marker\n';
-  const chunks = splitDocuments(text);
-  assert.deepEqual(
-    chunks.map((c) => c.text),
-    ['a: 1\n', '---\nb: 2\n', '%YAML 1.2\n---\nc: 3\n', '---\nd: |\n  ---not a marker\n'],
-  );
-  for (const c of chunks) assert.equal(text.slice(c.start, c.start + c.text.length), c.text);
-});
+const yamlSource = (text: string): Source => ({ file: 'test.yaml', text, type: 'yaml' });
 
 test('one broken document does not hide the others, and positions stay exact on the slow path', () => {
   const text =
@@ -58,12 +39,5 @@ test('the fast path and the document-by-document path agree on values and positi
   assert.deepEqual(
     fast.objects.map((o) => o.kind),
     ['A', 'B'],
-  );
-});
-
-test('splitCommands respects quotes and escapes', () => {
-  assert.deepEqual(
-    splitCommands('echo "a; b" && printf \'x|y\'; node "s\\"x.js"').map((c) => c.text),
-    ['echo "a; b"', "printf 'x|y'", 'node "s\\"x.js"'],
   );
 });

@@ -1,4 +1,4 @@
-import { asArray, asRecord, type Container, get, type Workload } from '../manifest/workload.js';
+import { asArray, asRecord, type Container, get, type Workload } from '../../manifest/workload.js';
 import type { Exposure, Topology } from './topology.js';
 
 /** Why a container is considered to serve traffic, for messages. */

@@ -1,7 +1,7 @@
 import { parseAllDocuments } from 'yaml';
-import { type AuditConfig, audit } from './audit.js';
-import type { Edit, Finding, Source } from './types.js';
-import { applyEdits } from './yaml-edit.js';
+import type { Source } from '../../manifest/types.js';
+import { type AuditConfig, audit } from '../audit.js';
+import type { Edit, Finding } from '../finding.js';
 
 /** Fixing one finding can make another one fixable (a new preStop changes the grace budget): repeat. */
 const MAX_ROUNDS = 4;
@@ -19,6 +19,14 @@ export interface FixResult {
 function yamlErrors(source: Source): number {
   if (source.type !== 'yaml') return 0;
   return parseAllDocuments(source.text).reduce((n, doc) => n + doc.errors.length, 0);
+}
+
+/** Applies edits to a text. Edits must not overlap; they are applied from the end backwards. */
+function applyEdits(text: string, edits: readonly Edit[]): string {
+  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const edit of sorted) out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+  return out;
 }
 
 /** Keeps edits that do not overlap an edit already taken; the rest wait for the next round. */

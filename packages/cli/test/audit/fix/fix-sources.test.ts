@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { audit } from '../../src/audit/audit.ts';
-import { fixSources } from '../../src/audit/fix.ts';
-import type { Source } from '../../src/audit/types.ts';
-import { defaults, findingsOf, rulesOf } from './helpers.ts';
+import { audit } from '../../../src/audit/audit.ts';
+import { fixSources } from '../../../src/audit/fix/fix-sources.ts';
+import type { Source } from '../../../src/manifest/types.ts';
+import { defaults, findingsOf, rulesOf } from '../helpers.ts';
 
 /** A chart-style manifest with comments, mixed quoting and flow mappings that a fix must not disturb. */
 const ORIGINAL = `# Rendered by hand, the way charts render it.

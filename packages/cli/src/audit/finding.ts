@@ -1,11 +1,9 @@
+// What the rules report and every output format prints: one finding, with the text edits `--fix`
+// may apply. Manifest shapes (objects, sources, positions) come from the shared model, `../manifest/`.
 import type { Position } from '../manifest/types.js';
-
-export type { InputError, K8sObject, Position, Source } from '../manifest/types.js';
 
 /** How bad a finding is. `error` breaks zero-downtime rollouts outright; `info` is advice. */
 export type Severity = 'error' | 'warning' | 'info';
-
-export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
 /** A text replacement in one source: `[start, end)` offsets in the original text. */
 export interface Edit {

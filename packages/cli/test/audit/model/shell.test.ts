@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseDockerfile } from '../../src/audit/dockerfile.ts';
-import { preStopOf } from '../../src/audit/prestop.ts';
-import { analyzeArgv } from '../../src/audit/shell.ts';
+import { analyzeArgv, splitCommands } from '../../../src/audit/model/shell.ts';
 
 const cases: [string[], string | undefined][] = [
   [['node', 'server.js'], undefined],
@@ -54,53 +52,9 @@ test('the exec target is the last plain command, or absent when prefixing exec i
   assert.equal(subshell?.kind === 'shell-no-exec' && subshell.execTarget, undefined);
 });
 
-test('preStop delays are read from sleep, exec sleep and sh -c sleep', () => {
-  const container = (lifecycle: unknown) => ({
-    name: 'c',
-    index: 0,
-    path: [],
-    spec: { lifecycle },
-  });
-  assert.deepEqual(preStopOf(container(undefined)), { kind: 'none' });
-  assert.equal(
-    (preStopOf(container({ preStop: { sleep: { seconds: 7 } } })) as { seconds: number }).seconds,
-    7,
+test('splitCommands respects quotes and escapes', () => {
+  assert.deepEqual(
+    splitCommands('echo "a; b" && printf \'x|y\'; node "s\\"x.js"').map((c) => c.text),
+    ['echo "a; b"', "printf 'x|y'", 'node "s\\"x.js"'],
   );
-  assert.equal(
-    (
-      preStopOf(container({ preStop: { exec: { command: ['/bin/sleep', '1m'] } } })) as {
-        seconds: number;
-      }
-    ).seconds,
-    60,
-  );
-  const sh = preStopOf(
-    container({ preStop: { exec: { command: ['/bin/sh', '-c', 'sleep 15 && nginx -s quit'] } } }),
-  );
-  assert.equal(sh.kind, 'exec-sleep');
-  assert.equal((sh as { seconds: number }).seconds, 15);
-  assert.equal(
-    preStopOf(container({ preStop: { httpGet: { path: '/prestop', port: 9090 } } })).kind,
-    'other',
-  );
-});
-
-test('Dockerfile parsing: final stage only, continuations, exec vs shell form, invalid JSON is shell form', () => {
-  const text = `# syntax=docker/dockerfile:1
-FROM node:20 AS build
-CMD ["npm", "run", "build"]
-
-FROM gcr.io/distroless/nodejs20
-COPY --from=build /app /app
-ENTRYPOINT ["node", \\
-  "/app/server.js"]
-CMD ['--port', '8080']
-`;
-  const file = parseDockerfile({ file: 'Dockerfile', text, type: 'dockerfile' });
-  const keywords = file.finalStage.map((i) => i.keyword);
-  assert.deepEqual(keywords, ['FROM', 'COPY', 'ENTRYPOINT', 'CMD']);
-  const entry = file.finalStage[2];
-  assert.deepEqual(entry?.exec, ['node', '/app/server.js']);
-  assert.deepEqual(entry?.position, { line: 7, column: 1 });
-  assert.equal(file.finalStage[3]?.exec, undefined, 'single quotes are not JSON: shell form');
 });

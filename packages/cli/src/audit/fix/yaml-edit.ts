@@ -1,9 +1,10 @@
 // Text edits on the original YAML, so that `--fix` changes only what it fixes: every byte outside an
 // edit (comments, key order, quoting, indentation) stays as it was.
-import { walk } from '../manifest/locate.js';
-import type { SyntaxNode } from '../manifest/syntax-tree.js';
-import type { Path } from '../manifest/workload.js';
-import type { Edit, K8sObject } from './types.js';
+import { walk } from '../../manifest/locate.js';
+import type { SyntaxNode } from '../../manifest/syntax-tree.js';
+import type { K8sObject } from '../../manifest/types.js';
+import type { Path } from '../../manifest/workload.js';
+import type { Edit } from '../finding.js';
 
 /** A block of YAML lines to insert, relative to the map's indentation. */
 export type Lines = readonly string[];
@@ -97,12 +98,4 @@ export function appendToMap(object: K8sObject, path: Path, lines: Lines): Edit |
   }
   const pad = ' '.repeat(indent);
   return { start: eol, end: eol, text: lines.map((l) => `${newline}${pad}${l}`).join('') };
-}
-
-/** Applies edits to a text. Edits must not overlap; they are applied from the end backwards. */
-export function applyEdits(text: string, edits: readonly Edit[]): string {
-  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
-  let out = text;
-  for (const edit of sorted) out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
-  return out;
 }

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import AjvDraft04 from 'ajv-draft-04';
-import { audit } from '../../src/audit/audit.ts';
-import { formatJson } from '../../src/audit/format/json.ts';
-import { formatJunit } from '../../src/audit/format/junit.ts';
-import type { Report } from '../../src/audit/format/report.ts';
-import { formatSarif } from '../../src/audit/format/sarif.ts';
-import { formatText } from '../../src/audit/format/text.ts';
-import { RULES } from '../../src/audit/rules/index.ts';
-import { app, defaults, GOOD_CONTAINER } from './helpers.ts';
+import { audit } from '../../../src/audit/audit.ts';
+import { formatJson } from '../../../src/audit/format/json.ts';
+import { formatJunit } from '../../../src/audit/format/junit.ts';
+import type { Report } from '../../../src/audit/format/report.ts';
+import { formatSarif } from '../../../src/audit/format/sarif.ts';
+import { formatText } from '../../../src/audit/format/text.ts';
+import { RULES } from '../../../src/audit/rules/registry.ts';
+import { app, defaults, GOOD_CONTAINER } from '../helpers.ts';
 
 // The SARIF 2.1.0 schema (draft-04), vendored from the MIT-licensed @microsoft/jest-sarif package.
 const schema = JSON.parse(

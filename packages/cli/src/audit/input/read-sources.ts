@@ -1,8 +1,9 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { LameduckError } from '../core/errors.js';
-import type { Source } from './types.js';
+import { LameduckError } from '../../core/errors.js';
+import { isRecord } from '../../core/records.js';
+import type { Source } from '../../manifest/types.js';
 
 const MANIFEST = /\.(ya?ml|json)$/i;
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'vendor']);
@@ -26,13 +27,28 @@ function typeOf(path: string): Source['type'] | undefined {
   return undefined;
 }
 
-async function walk(dir: string, out: string[]): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
+/** A path that cannot be read: a usage error naming the path as given and why (exit 2). */
+function unreadable(shown: string, error: unknown): LameduckError {
+  const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  return new LameduckError(
+    'ERR_LAMEDUCK_AUDIT_UNREADABLE',
+    `lameduck audit: cannot read ${shown}: ${reason}`,
+    {
+      exitCode: 2,
+      cause: error,
+    },
+  );
+}
+
+async function walk(dir: string, out: string[], cwd: string): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
+    throw unreadable(relative(cwd, dir) || dir, error);
+  });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const full = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!SKIP_DIRS.has(entry.name) && !entry.name.startsWith('.')) await walk(full, out);
+      if (!SKIP_DIRS.has(entry.name) && !entry.name.startsWith('.')) await walk(full, out, cwd);
     } else if (entry.isFile() && typeOf(entry.name)) out.push(full);
   }
 }
@@ -48,11 +64,7 @@ export interface ReadSourcesOptions {
   readonly stdin: Readable;
 }
 
-/**
- * Reads every input: `-` is stdin (YAML, or a Dockerfile when it starts like one), directories are
- * searched recursively for manifests and Dockerfiles, files are read as given. A path that does not
- * exist, or a directory without anything to audit, is an input error (exit 2).
- */
+/** What was read, and what was found but left out. */
 export interface ReadSources {
   readonly sources: Source[];
   /** Files found in directories that were left out, and why (Helm templates must be rendered first). */
@@ -71,6 +83,12 @@ function kindOfFound(type: Source['type'], text: string): 'audit' | 'ignore' | '
   return text.includes('{{') ? 'template' : 'audit';
 }
 
+/**
+ * Reads every input: `-` is stdin (YAML, or a Dockerfile when it starts like one), directories are
+ * searched recursively for manifests and Dockerfiles, files are read as given. A path that cannot be
+ * read (ERR_LAMEDUCK_AUDIT_UNREADABLE), or a directory without anything to audit
+ * (ERR_LAMEDUCK_AUDIT_EMPTY_FOLDER), is an input error: exit 2.
+ */
 export async function readSources(
   paths: readonly string[],
   options: ReadSourcesOptions,
@@ -100,7 +118,9 @@ type Found =
 
 async function readFound(file: string, walked: boolean, cwd: string): Promise<Found> {
   const shown = relative(cwd, file) || file;
-  const text = await readFile(file, 'utf8');
+  const text = await readFile(file, 'utf8').catch((error: unknown) => {
+    throw unreadable(shown, error);
+  });
   const type = typeOf(file) ?? (looksLikeDockerfile(text) ? 'dockerfile' : 'yaml');
   const verdict = walked ? kindOfFound(type, text) : 'audit';
   if (verdict === 'template') return { kind: 'template', file: shown };
@@ -112,19 +132,15 @@ async function readFound(file: string, walked: boolean, cwd: string): Promise<Fo
 /** The file itself, or the candidate files of a directory (an error when there are none). */
 async function filesOf(path: string, cwd: string): Promise<{ files: string[]; walked: boolean }> {
   const full = resolve(cwd, path);
-  const info = await stat(full).catch((error: NodeJS.ErrnoException) => {
-    throw new LameduckError(
-      'ERR_LAMEDUCK_INPUT',
-      `lameduck audit: cannot read ${path}: ${error.code ?? error.message}`,
-      { exitCode: 2 },
-    );
+  const info = await stat(full).catch((error: unknown) => {
+    throw unreadable(path, error);
   });
   if (!info.isDirectory()) return { files: [full], walked: false };
   const files: string[] = [];
-  await walk(full, files);
+  await walk(full, files, cwd);
   if (files.length === 0) {
     throw new LameduckError(
-      'ERR_LAMEDUCK_INPUT',
+      'ERR_LAMEDUCK_AUDIT_EMPTY_FOLDER',
       `lameduck audit: ${path} holds no .yaml, .yml, .json or Dockerfile`,
       { exitCode: 2 },
     );
@@ -135,10 +151,8 @@ async function filesOf(path: string, cwd: string): Promise<{ files: string[]; wa
 /** The `scripts` of `dir/package.json`, so Dockerfile findings can name what `npm start` runs. */
 async function packageScripts(dir: string): Promise<Record<string, string> | undefined> {
   try {
-    const parsed = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as {
-      scripts?: unknown;
-    };
-    if (typeof parsed.scripts !== 'object' || parsed.scripts === null) return undefined;
+    const parsed: unknown = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
+    if (!isRecord(parsed) || !isRecord(parsed.scripts)) return undefined;
     const entries = Object.entries(parsed.scripts).filter(
       (e): e is [string, string] => typeof e[1] === 'string',
     );

@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { LineIndex, splitDocuments } from '../../src/manifest/line-index.ts';
+
+test('LineIndex maps offsets to 1-based line and column', () => {
+  const index = new LineIndex('ab\ncd\n\nef');
+  assert.deepEqual(index.position(0), { line: 1, column: 1 });
+  assert.deepEqual(index.position(4), { line: 2, column: 2 });
+  assert.deepEqual(index.position(6), { line: 3, column: 1 });
+  assert.deepEqual(index.position(8), { line: 4, column: 2 });
+});
+
+test('splitDocuments splits at --- and ..., keeps directives with their document, drops empty ones', () => {
+  const text =
+    'a: 1\n---\nb: 2\n...\n%YAML 1.2\n---\nc: 3\n--- # only a comment\n---\nd: |\n  ---not a marker\n';
+  const chunks = splitDocuments(text);
+  assert.deepEqual(
+    chunks.map((c) => c.text),
+    ['a: 1\n', '---\nb: 2\n', '%YAML 1.2\n---\nc: 3\n', '---\nd: |\n  ---not a marker\n'],
+  );
+  for (const c of chunks) assert.equal(text.slice(c.start, c.start + c.text.length), c.text);
+});
