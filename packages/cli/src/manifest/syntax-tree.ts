@@ -33,6 +33,8 @@ export type SyntaxNode =
       readonly valueStart: number;
       readonly valueEnd: number;
       readonly quoted: 'none' | 'single' | 'double' | 'block';
+      /** The parser's event: style, chomping and indentation, to decode an edited copy exactly. */
+      readonly event?: ScalarEvent;
     })
   | (Base & { readonly kind: 'alias' });
 
@@ -54,6 +56,7 @@ function scalar(event: ScalarEvent): SyntaxNode {
     valueStart: event.valueStart,
     valueEnd: event.valueEnd,
     quoted,
+    event,
   };
 }
 

@@ -2,7 +2,7 @@ import { isRecord } from '../../core/records.js';
 import type { K8sObject } from '../../manifest/types.js';
 import { type Container, get, seconds } from '../../manifest/workload.js';
 import type { Edit, Finding } from '../finding.js';
-import { appendToMap, replaceEntry, replaceInScalar, replaceScalar } from '../fix/yaml-edit.js';
+import { appendToMap, replaceEntry, replaceScalar, spliceScalar } from '../fix/yaml-edit.js';
 import { dataPathOf } from '../model/data-path.js';
 import { type Drain, drainOf } from '../model/drain.js';
 import { type KubeVersion, nativeSleep, versionText } from '../model/kube-version.js';
@@ -103,7 +103,13 @@ export const preStopTooShort = servingRule(
     const edit =
       hook.kind === 'sleep'
         ? replaceScalar(workload.object, hook.path, String(need.seconds))
-        : replaceInScalar(workload.object, hook.path, hook.token, String(need.seconds));
+        : spliceScalar(
+            workload.object,
+            hook.path,
+            hook.offset,
+            hook.token.length,
+            String(need.seconds),
+          );
     return {
       path: hook.path,
       message: `container "${container.name}": preStop delays SIGTERM by ${hook.seconds}s, the data path needs about ${need.seconds}s (${need.reason})`,
