@@ -81,6 +81,9 @@ export type SignalProblem =
 
 export const baseName = (word: string): string => word.slice(word.lastIndexOf('/') + 1);
 
+/** Whether a program name is a shell (`sh`, `bash`, `busybox`, …). */
+export const isShell = (name: string): boolean => SHELLS.has(name);
+
 const NPM_LIFECYCLE = new Set(['start', 'stop', 'restart', 'test']);
 
 /** `npm start` → start, `npm run web` → web, `yarn web` → web, `pnpm run web` → web. */

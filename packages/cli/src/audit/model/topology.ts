@@ -8,6 +8,7 @@ import {
   type Workload,
   workloadOf,
 } from '../../manifest/workload.js';
+import { type Monitors, monitorsOf } from './metrics.js';
 
 /** What sits in front of a workload, and what it belongs to, across every input. */
 export interface Exposure {
@@ -27,6 +28,8 @@ export interface Topology {
   readonly workloads: readonly Workload[];
   /** Whether the input holds any Service (if not, the Services live elsewhere). */
   readonly hasServices: boolean;
+  /** The ServiceMonitors and PodMonitors of the input. */
+  readonly monitors: Monitors;
   exposure(workload: Workload): Exposure;
   /** Workloads a Service selects. */
   selectedBy(service: K8sObject): Workload[];
@@ -49,8 +52,19 @@ export function ingressServices(ingress: K8sObject): string[] {
   return [...names];
 }
 
+/**
+ * Helm hooks (`helm.sh/hook`: tests, pre-install jobs) run to completion around an install; they
+ * never serve and are never rolled out.
+ */
+export function isHook(object: K8sObject): boolean {
+  return get(object.value, ['metadata', 'annotations', 'helm.sh/hook']) !== undefined;
+}
+
 export function buildTopology(objects: readonly K8sObject[]): Topology {
-  const workloads = objects.map(workloadOf).filter((w): w is Workload => w !== undefined);
+  const workloads = objects
+    .filter((o) => !isHook(o))
+    .map(workloadOf)
+    .filter((w): w is Workload => w !== undefined);
   const byKey = new Map<string, K8sObject>();
   const key = (kind: string, ns: string, name: string) => `${kind}\0${ns}\0${name}`;
   for (const o of objects) {
@@ -111,6 +125,7 @@ export function buildTopology(objects: readonly K8sObject[]): Topology {
     objects,
     workloads,
     hasServices: services.length > 0,
+    monitors: monitorsOf(objects),
     exposure,
     selectedBy: (service) => {
       if (!selected) {

@@ -1,7 +1,8 @@
 import type { K8sObject } from '../../manifest/types.js';
-import { asRecord, get, namespaceOf, seconds } from '../../manifest/workload.js';
+import { asArray, asRecord, get, namespaceOf, seconds } from '../../manifest/workload.js';
 import type { Finding } from '../finding.js';
 import { awsIpTargets } from '../model/data-path.js';
+import { isMetricsServicePort } from '../model/metrics.js';
 import { ingressServices, type Topology } from '../model/topology.js';
 import { finding, type ManifestRule } from './rule.js';
 
@@ -25,8 +26,16 @@ function backendConfigNames(service: K8sObject): string[] | undefined {
   }
 }
 
+/** Services that send users to a workload (not only Prometheus to its metrics port). */
 function servingServices(topology: Topology): K8sObject[] {
-  return topology.objects.filter((o) => o.kind === 'Service' && topology.selectedBy(o).length > 0);
+  return topology.objects.filter(
+    (o) =>
+      o.kind === 'Service' &&
+      topology.selectedBy(o).length > 0 &&
+      asArray(get(o.value, ['spec', 'ports'])).some(
+        (p) => !isMetricsServicePort(o, p, topology.monitors),
+      ),
+  );
 }
 
 function checkService(
