@@ -233,7 +233,7 @@ test('dockerfile-npm-start names the script from package.json and runs node dire
   assert.equal(audit([split], defaults).findings[0]?.edits, undefined);
 });
 
-test('Dockerfile shell form is rewritten to the exec form when every word is plain', () => {
+test('Dockerfile shell form: the exec form when every word is plain, else exec before the app', () => {
   const docker: Source = {
     file: 'Dockerfile',
     text: 'FROM node:20\n# run it\nCMD node server.js --port 8080\n',
@@ -246,5 +246,11 @@ test('Dockerfile shell form is rewritten to the exec form when every word is pla
     text: 'FROM node:20\nCMD node server.js > /var/log/app.log\n',
     type: 'dockerfile',
   };
-  assert.equal(fixSources([shelly], defaults).changed.size, 0);
+  // Not plain (a redirection): the shell stays, and exec goes before the app.
+  assert.equal(
+    fixSources([shelly], defaults).changed.get('Dockerfile')?.after,
+    'FROM node:20\nCMD exec node server.js > /var/log/app.log\n',
+  );
+  const compound: Source = { ...shelly, text: 'FROM node:20\nCMD node a.js | tee log\n' };
+  assert.equal(fixSources([compound], defaults).changed.size, 0);
 });

@@ -6,12 +6,14 @@
 // scalar style) before it is run.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Document, parse as parseYaml } from 'yaml';
 import { fixSources } from '../../../src/audit/fix/fix-sources.ts';
+import { parseDockerfile } from '../../../src/audit/input/dockerfile-parser.ts';
+import { readSources } from '../../../src/audit/input/read-sources.ts';
 import { analyzeScript } from '../../../src/audit/model/shell.ts';
 import { defaults, yamlSource } from '../helpers.ts';
 import { StubBin } from '../support/stub-shell.ts';
@@ -173,6 +175,34 @@ function fixThroughYaml(script: string, style: number): string | undefined {
  * SHLVL=0, `bash -c 'env 2>&1'` SHLVL=1), and `_`, the path of the command bash forks, which
  * `exec` does not set. Neither comes from the container's environment.
  */
+/**
+ * The script in a Dockerfile, fixed through `fixSources`: in exec form (`["/bin/sh", "-c", script]`)
+ * the rewritten script is the same; in shell form (one-line scripts) too, unless the script is one
+ * plain command, which becomes the exec form without a shell.
+ */
+function checkDockerfile(label: string, script: string, rewritten: string): void {
+  const fixed = (cmd: string) => {
+    const text = `FROM node:22-slim\nWORKDIR /app\n${cmd}\n`;
+    const { changed } = fixSources([{ file: 'Dockerfile', text, type: 'dockerfile' }], defaults);
+    const after = changed.get('Dockerfile')?.after ?? text;
+    return parseDockerfile({ file: 'Dockerfile', text: after, type: 'dockerfile' }).finalStage.at(
+      -1,
+    );
+  };
+  const exec = fixed(`CMD ${JSON.stringify(['/bin/sh', '-c', script])}`);
+  assert.equal(exec?.exec?.[2], rewritten, `${label}: the Dockerfile fix (exec form) differs`);
+  if (script.includes('\n')) return;
+  const shell = fixed(`CMD ${script}`);
+  if (shell?.exec)
+    assert.notEqual(shell.exec[0], '/bin/sh', `${label}: the exec form keeps no shell`);
+  else
+    assert.equal(
+      shell?.args,
+      rewritten.trim(),
+      `${label}: the Dockerfile fix (shell form) differs`,
+    );
+}
+
 function comparable(run: Awaited<ReturnType<StubBin['run']>>, shell: string) {
   return run.invocations.map(({ name, argv, env }) => {
     const kept = { ...env };
@@ -196,6 +226,7 @@ async function checkRewrite(label: string, script: string, app: string, style: n
     problem.rewrite.script,
     `${label}: --fix wrote another script (style ${style})`,
   );
+  checkDockerfile(label, script, problem.rewrite.script);
   const stubs = new StubBin(mkdtempSync(join(root, 'run-')), [app], SETUP);
   try {
     for (const shell of SHELLS) {
@@ -261,4 +292,34 @@ test('bash already execs a plain last command: the scripts it accepts deliver SI
   } finally {
     rmSync(stubs.dir, { recursive: true, force: true });
   }
+});
+
+test('the npm pre-script rewrite runs the pre script, then the app, which gets SIGTERM', {
+  skip,
+}, async () => {
+  const dir = mkdtempSync(join(root, 'npm-'));
+  writeFileSync(join(dir, 'Dockerfile'), 'FROM node:22-slim\nCOPY . .\nCMD ["npm", "start"]\n');
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ scripts: { prestart: 'node migrate.js', start: 'node server.js' } }),
+  );
+  const sources = await readSources(['Dockerfile'], { cwd: dir, stdin: process.stdin });
+  const after = fixSources(sources.sources, defaults).changed.get('Dockerfile')?.after ?? '';
+  const argv = parseDockerfile({
+    file: 'Dockerfile',
+    text: after,
+    type: 'dockerfile',
+  }).finalStage.at(-1)?.exec;
+  assert.deepEqual(argv?.slice(0, 2), ['/bin/sh', '-c']);
+  const stubs = new StubBin(dir, ['node'], ['npm']);
+  for (const shell of SHELLS) {
+    const run = await stubs.run(shell, argv?.[2] ?? '', ENV);
+    assert.deepEqual(
+      run.invocations.map((i) => [i.name, ...i.argv].join(' ')),
+      ['npm run prestart', 'node server.js'],
+    );
+    assert.ok(run.appIsShell, shell);
+    assert.deepEqual(run.appSignals, ['TERM'], shell);
+  }
+  rmSync(dir, { recursive: true, force: true });
 });
