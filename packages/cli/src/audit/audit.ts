@@ -14,8 +14,22 @@ export interface AuditConfig extends AuditOptions {
   readonly disabled: ReadonlySet<string>;
 }
 
+/** An object defined in several files (overlays, per-environment renders): audited per file. */
+export interface Variant {
+  readonly subject: Subject;
+  readonly files: readonly string[];
+}
+
 export interface AuditResult {
   readonly findings: Finding[];
+  /** Objects with the same kind, namespace and name in more than one file. */
+  readonly variants: readonly Variant[];
+  /** Every object and Dockerfile audited, with its file, for reports that list passes (JUnit). */
+  readonly subjects: readonly {
+    readonly file: string;
+    readonly subject: Subject;
+    readonly rules: readonly string[];
+  }[];
   readonly errors: InputError[];
   /** How many Kubernetes objects and Dockerfiles were read. */
   readonly objects: number;
@@ -63,6 +77,19 @@ function auditDockerfile(dockerfile: Dockerfile, config: AuditConfig, out: Colle
   }
 }
 
+/** Objects with the same kind, namespace and name in more than one file. */
+function variantsOf(objects: readonly K8sObject[]): Variant[] {
+  const files = new Map<string, { subject: Subject; files: string[] }>();
+  for (const o of objects) {
+    const subject = subjectOf(o);
+    const key = `${subject.kind}\0${subject.namespace ?? ''}\0${subject.name}`;
+    const entry = files.get(key) ?? { subject, files: [] };
+    if (!entry.files.includes(o.source.file)) entry.files.push(o.source.file);
+    files.set(key, entry);
+  }
+  return [...files.values()].filter((v) => v.files.length > 1);
+}
+
 /**
  * Audits every source together: Services, Ingresses, Namespaces and BackendConfigs are matched to the
  * workloads they front across files, as `helm template` or `kustomize build` output would be.
@@ -72,10 +99,16 @@ export function audit(sources: readonly Source[], config: AuditConfig): AuditRes
   const errors: InputError[] = [];
   const out = new Collector();
   let dockerfiles = 0;
+  const dockerSubjects: AuditResult['subjects'][number][] = [];
   for (const source of sources) {
     if (source.type === 'dockerfile') {
       dockerfiles++;
       auditDockerfile(parseDockerfile(source), config, out);
+      dockerSubjects.push({
+        file: source.file,
+        subject: { kind: 'Dockerfile', name: 'Dockerfile' },
+        rules: DOCKERFILE_RULES.map((r) => r.id).filter((id) => !config.disabled.has(id)),
+      });
       continue;
     }
     const parsed = parseManifests(source);
@@ -95,6 +128,15 @@ export function audit(sources: readonly Source[], config: AuditConfig): AuditRes
   out.findings.sort(compare);
   return {
     findings: out.findings,
+    variants: variantsOf(objects),
+    subjects: [
+      ...dockerSubjects,
+      ...objects.map((o) => ({
+        file: o.source.file,
+        subject: subjectOf(o),
+        rules: MANIFEST_RULES.map((r) => r.id).filter((id) => !config.disabled.has(id)),
+      })),
+    ],
     errors,
     objects: objects.length + dockerfiles,
     suppressed: out.suppressed,

@@ -1,10 +1,27 @@
-import { constructFromEvents, EVENT_ID, type Event, parseEvents } from 'js-yaml';
+import {
+  CORE_SCHEMA,
+  constructFromEvents,
+  EVENT_ID,
+  type Event,
+  mergeTag,
+  parseEvents,
+} from 'js-yaml';
 import { parseDocument } from 'yaml';
 import { isRecord } from '../core/records.js';
 import { LineIndex, splitDocuments } from './line-index.js';
 import { exactError, YAML_OPTIONS } from './parse-error.js';
 import { buildTree, child, type SyntaxNode } from './syntax-tree.js';
 import type { InputError, K8sObject, Source, Syntax } from './types.js';
+
+/**
+ * YAML 1.2's core schema plus merge keys (`<<: *base`), which Kubernetes' YAML reader (YAML 1.1)
+ * resolves too. The merge budget is per call, and one call reads a whole stream.
+ */
+const CONSTRUCT = {
+  json: true,
+  schema: CORE_SCHEMA.withTags(mergeTag),
+  maxTotalMergeKeys: 1_000_000,
+} as const;
 
 export interface ParsedManifests {
   readonly objects: K8sObject[];
@@ -29,7 +46,7 @@ export function parseManifests(source: Source): ParsedManifests {
     let events: Event[] | undefined;
     try {
       events = parseEvents(chunk.text, {});
-      value = constructFromEvents(events, { source: chunk.text, json: true })[0];
+      value = constructFromEvents(events, { ...CONSTRUCT, source: chunk.text })[0];
     } catch {
       const error = exactError(source, chunk, lines);
       if (error) {
@@ -63,7 +80,7 @@ function parseStream(source: Source, lines: LineIndex, objects: K8sObject[]): bo
   let values: unknown[];
   try {
     events = parseEvents(source.text, {});
-    values = constructFromEvents(events, { source: source.text, json: true });
+    values = constructFromEvents(events, { ...CONSTRUCT, source: source.text });
   } catch {
     return false;
   }

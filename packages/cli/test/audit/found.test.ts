@@ -245,49 +245,38 @@ spec:
 
 // --- Misses ----------------------------------------------------------------------------------
 
-test(
-  'found: a file with {{ in a ConfigMap value is audited, not skipped as a template',
-  open,
-  async () => {
-    const dir = folder({
-      'rendered.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: tpl}\ndata:\n  greeting: "Hello {{ .Name }}"\n---\n${app(withoutPreStop)}`,
-    });
-    const { report, stderr } = await json(['.'], { cwd: dir });
-    assert.doesNotMatch(stderr, /skipped/);
-    assert.deepEqual(
-      report.findings.map((f) => f.rule),
-      ['prestop-missing'],
-    );
-  },
-);
+test('found: a file with {{ in a ConfigMap value is audited, not skipped as a template', async () => {
+  const dir = folder({
+    'rendered.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: tpl}\ndata:\n  greeting: "Hello {{ .Name }}"\n---\n${app(withoutPreStop)}`,
+  });
+  const { report, stderr } = await json(['.'], { cwd: dir });
+  assert.doesNotMatch(stderr, /skipped/);
+  assert.deepEqual(
+    report.findings.map((f) => f.rule),
+    ['prestop-missing'],
+  );
+});
 
-test(
-  'found: skipped files are listed and make the run exit 2 unless --skip-unparsable',
-  open,
-  async () => {
-    const dir = folder({
-      'chart/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
-      'chart/templates/deployment.yaml':
-        '{{- if .Values.enabled }}\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n{{- end }}\n',
-      'chart/templates/service.yaml':
-        'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n{{ include "x" . }}\n',
-      'web.yaml': app(GOOD_CONTAINER),
-    });
-    const run = await runCli(['audit', '.'], { cwd: dir });
-    assert.equal(run.code, 2, run.stdout + run.stderr);
-    assert.match(run.stderr, /chart\/templates\/deployment\.yaml/);
-    assert.match(run.stderr, /chart\/templates\/service\.yaml/);
-    const lenient = await runCli(['audit', '--skip-unparsable', '.'], { cwd: dir });
-    assert.equal(lenient.code, 0, lenient.stdout + lenient.stderr);
-    assert.match(lenient.stderr, /chart\/templates\/deployment\.yaml/);
-  },
-);
+test('found: skipped files are listed and make the run exit 2 unless --skip-unparsable', async () => {
+  const dir = folder({
+    'chart/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
+    'chart/templates/deployment.yaml':
+      '{{- if .Values.enabled }}\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n{{- end }}\n',
+    'chart/templates/service.yaml':
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n{{ include "x" . }}\n',
+    'web.yaml': app(GOOD_CONTAINER),
+  });
+  const run = await runCli(['audit', '.'], { cwd: dir });
+  assert.equal(run.code, 2, run.stdout + run.stderr);
+  assert.match(run.stderr, /chart\/templates\/deployment\.yaml/);
+  assert.match(run.stderr, /chart\/templates\/service\.yaml/);
+  const lenient = await runCli(['audit', '--skip-unparsable', '.'], { cwd: dir });
+  assert.equal(lenient.code, 0, lenient.stdout + lenient.stderr);
+  assert.match(lenient.stderr, /chart\/templates\/deployment\.yaml/);
+});
 
-test(
-  'found: YAML merge keys (<<: *base) are resolved: no false readiness-missing',
-  open,
-  async () => {
-    const text = `apiVersion: apps/v1
+test('found: YAML merge keys (<<: *base) are resolved: no false readiness-missing', async () => {
+  const text = `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
 spec:
@@ -322,14 +311,13 @@ spec:
   selector: {app: web}
   ports: [{name: http, port: 80, targetPort: 8080}, {name: admin, port: 9000, targetPort: 9000}]
 `;
-    const { report, code } = await json(['-'], { stdin: text });
-    assert.deepEqual(
-      report.findings.map((f) => `${f.rule} ${f.container}`),
-      [],
-    );
-    assert.equal(code, 0);
-  },
-);
+  const { report, code } = await json(['-'], { stdin: text });
+  assert.deepEqual(
+    report.findings.map((f) => `${f.rule} ${f.container}`),
+    [],
+  );
+  assert.equal(code, 0);
+});
 
 test('found: CMD ["sh","-c","… && node …"] in a Dockerfile is flagged like the same in a manifest', async () => {
   const { report } = await json(['-'], {
@@ -350,40 +338,32 @@ test('found: a final stage inheriting CMD from an earlier stage is checked', asy
   assert.deepEqual(rules, ['dockerfile-npm-start', 'dockerfile-shell-form']);
 });
 
-test(
-  'found: symlinked files in a folder are audited, and link loops are reported',
-  open,
-  async () => {
-    const dir = folder({ 'real/web.yaml': app(withoutPreStop) });
-    mkdirSync(join(dir, 'k8s'));
-    symlinkSync('../real/web.yaml', join(dir, 'k8s', 'web.yaml'));
-    symlinkSync('..', join(dir, 'k8s', 'loop'));
-    const { report, stderr } = await json(['k8s'], { cwd: dir });
-    assert.deepEqual(
-      report.findings.map((f) => f.rule),
-      ['prestop-missing'],
-    );
-    assert.match(stderr, /loop/);
-  },
-);
+test('found: symlinked files in a folder are audited, and link loops are reported', async () => {
+  const dir = folder({ 'real/web.yaml': app(withoutPreStop) });
+  mkdirSync(join(dir, 'k8s'));
+  symlinkSync('../real/web.yaml', join(dir, 'k8s', 'web.yaml'));
+  symlinkSync('..', join(dir, 'k8s', 'loop'));
+  const { report, stderr } = await json(['k8s'], { cwd: dir });
+  assert.deepEqual(
+    report.findings.map((f) => f.rule),
+    ['prestop-missing'],
+  );
+  assert.match(stderr, /loop/);
+});
 
-test(
-  'found: same-named objects in sibling variant files are reported, not merged',
-  open,
-  async () => {
-    const variant = (replicas: number) =>
-      app(withoutPreStop).replace('replicas: 3', `replicas: ${replicas}`);
-    const dir = folder({
-      'overlays/dev.yaml': variant(1),
-      'overlays/staging.yaml': variant(2),
-      'overlays/prod.yaml': variant(3),
-    });
-    const { report, stderr } = await json(['.'], { cwd: dir });
-    for (const f of report.findings) assert.doesNotMatch(f.message, /Service "web", Service "web"/);
-    assert.equal(report.findings.filter((f) => f.rule === 'prestop-missing').length, 3);
-    assert.match(stderr, /Deployment default\/web .*3 files/);
-  },
-);
+test('found: same-named objects in sibling variant files are reported, not merged', async () => {
+  const variant = (replicas: number) =>
+    app(withoutPreStop).replace('replicas: 3', `replicas: ${replicas}`);
+  const dir = folder({
+    'overlays/dev.yaml': variant(1),
+    'overlays/staging.yaml': variant(2),
+    'overlays/prod.yaml': variant(3),
+  });
+  const { report, stderr } = await json(['.'], { cwd: dir });
+  for (const f of report.findings) assert.doesNotMatch(f.message, /Service "web", Service "web"/);
+  assert.equal(report.findings.filter((f) => f.rule === 'prestop-missing').length, 3);
+  assert.match(stderr, /Deployment default\/web .*3 files/);
+});
 
 // --- CI plumbing -----------------------------------------------------------------------------
 
@@ -445,7 +425,7 @@ test('found: JUnit counts add up (one testcase per object and rule)', open, asyn
   assert.ok(failures <= tests);
 });
 
-test('found: --fix --dry-run exits 1 when it would change a file', open, async () => {
+test('found: --fix --dry-run exits 1 when it would change a file', async () => {
   const dir = folder({ 'web.yaml': app(withoutPreStop) });
   const run = await runCli(['audit', '--fix', '--dry-run', 'web.yaml'], { cwd: dir });
   assert.match(run.stdout, /^\+\+\+ b\/web\.yaml/m);
@@ -454,24 +434,20 @@ test('found: --fix --dry-run exits 1 when it would change a file', open, async (
 
 // --- Encodings and versions ------------------------------------------------------------------
 
-test(
-  'found: UTF-16 input is read (or refused clearly), not "no Kubernetes objects"',
-  open,
-  async () => {
-    const text = app(withoutPreStop);
-    const dir = folder({});
-    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
-    writeFileSync(join(dir, 'utf16.yaml'), le);
-    const run = await json(['utf16.yaml'], { cwd: dir });
-    assert.doesNotMatch(run.stderr, /no Kubernetes objects/);
-    assert.deepEqual(
-      run.report.findings.map((f) => f.rule),
-      ['prestop-missing'],
-    );
-  },
-);
+test('found: UTF-16 input is read (or refused clearly), not "no Kubernetes objects"', async () => {
+  const text = app(withoutPreStop);
+  const dir = folder({});
+  const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  writeFileSync(join(dir, 'utf16.yaml'), le);
+  const run = await json(['utf16.yaml'], { cwd: dir });
+  assert.doesNotMatch(run.stderr, /no Kubernetes objects/);
+  assert.deepEqual(
+    run.report.findings.map((f) => f.rule),
+    ['prestop-missing'],
+  );
+});
 
-test('found: Latin-1 bytes are not silently mangled', open, async () => {
+test('found: Latin-1 bytes are not silently mangled', async () => {
   const dir = folder({});
   const text = app(withoutPreStop).replace(
     'name: web\nspec:',
@@ -484,7 +460,7 @@ test('found: Latin-1 bytes are not silently mangled', open, async () => {
   assert.deepEqual(readFileSync(join(dir, 'latin1.yaml')), Buffer.from(text, 'latin1'));
 });
 
-test('found: --kube-version 2.0 is refused', open, async () => {
+test('found: --kube-version 2.0 is refused', async () => {
   const run = await runCli(['audit', '--kube-version', '2.0', '-'], { stdin: app(GOOD_CONTAINER) });
   assert.equal(run.code, 2);
   assert.match(run.stderr, /--kube-version/);

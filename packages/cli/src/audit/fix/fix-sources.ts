@@ -8,7 +8,7 @@ const MAX_ROUNDS = 4;
 
 export interface FixResult {
   /** Sources whose text changed, with the new text. */
-  readonly changed: ReadonlyMap<string, { before: string; after: string }>;
+  readonly changed: ReadonlyMap<string, { before: string; after: string; source: Source }>;
   /** How many findings a fix was applied for. */
   readonly fixed: number;
   /** Files left as they were because the fixed text would not parse (a bug: please report it). */
@@ -91,10 +91,10 @@ export function fixSources(sources: readonly Source[], config: AuditConfig): Fix
     });
     if (!progressed) break;
   }
-  const changed = new Map<string, { before: string; after: string }>();
+  const changed = new Map<string, { before: string; after: string; source: Source }>();
   sources.forEach((source, i) => {
     const after = current[i]?.text ?? source.text;
-    if (after !== source.text) changed.set(source.file, { before: source.text, after });
+    if (after !== source.text) changed.set(source.file, { before: source.text, after, source });
   });
   return { changed, fixed, refused: [...refused] };
 }

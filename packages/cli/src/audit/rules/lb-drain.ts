@@ -74,7 +74,7 @@ function checkService(
     );
   }
   for (const name of backendConfigNames(service) ?? []) {
-    const config = topology.find('BackendConfig', namespaceOf(service), name);
+    const config = topology.find('BackendConfig', namespaceOf(service), name, service);
     if (!config) continue; // not in the input: cannot tell
     const timeout = seconds(
       get(config.value, ['spec', 'connectionDraining', 'drainingTimeoutSec']),
@@ -98,7 +98,7 @@ function checkGkeBackends(
   out: Finding[],
 ): void {
   for (const name of ingressServices(ingress)) {
-    const service = topology.find('Service', namespaceOf(ingress), name);
+    const service = topology.find('Service', namespaceOf(ingress), name, ingress);
     if (
       !service ||
       backendConfigNames(service) !== undefined ||
