@@ -5,7 +5,7 @@ import type { Finding, Subject } from './finding.js';
 import { type Dockerfile, parseDockerfile } from './input/dockerfile-parser.js';
 import { buildTopology } from './model/topology.js';
 import { DOCKERFILE_RULES, MANIFEST_RULES } from './rules/registry.js';
-import { type AuditOptions, subjectOf } from './rules/rule.js';
+import { type AuditOptions, subjectOf, WORKLOAD_KINDS } from './rules/rule.js';
 
 export const IGNORE_ANNOTATION = 'lameduck.dev/ignore';
 
@@ -131,11 +131,12 @@ export function audit(sources: readonly Source[], config: AuditConfig): AuditRes
     variants: variantsOf(objects),
     subjects: [
       ...dockerSubjects,
-      ...objects.map((o) => ({
-        file: o.source.file,
-        subject: subjectOf(o),
-        rules: MANIFEST_RULES.map((r) => r.id).filter((id) => !config.disabled.has(id)),
-      })),
+      ...objects.flatMap((o) => {
+        const rules = MANIFEST_RULES.filter(
+          (r) => !config.disabled.has(r.id) && (r.kinds ?? WORKLOAD_KINDS).includes(o.kind),
+        ).map((r) => r.id);
+        return rules.length ? [{ file: o.source.file, subject: subjectOf(o), rules }] : [];
+      }),
     ],
     errors,
     objects: objects.length + dockerfiles,

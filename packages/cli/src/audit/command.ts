@@ -11,6 +11,7 @@ import { formatJson } from './format/json.js';
 import { formatJunit } from './format/junit.js';
 import type { Report } from './format/report.js';
 import { formatSarif } from './format/sarif.js';
+import { withTemplateLines } from './format/template-lines.js';
 import { formatText } from './format/text.js';
 import { readSources } from './input/read-sources.js';
 import { parseKubeVersion } from './model/kube-version.js';
@@ -114,7 +115,11 @@ export default defineCommand({
       sources = fixed.sources;
       wouldChange = fixed.changed > 0;
     }
-    const result = audit(sources, config);
+    const audited = audit(sources, config);
+    const result = {
+      ...audited,
+      findings: await withTemplateLines(audited.findings, sources, io.cwd),
+    };
     for (const variant of result.variants)
       io.stderr.write(`lameduck audit: ${variantNote(variant)}\n`);
     if (result.objects === 0 && result.errors.length === 0) {

@@ -119,8 +119,9 @@ export function parseDockerfile(source: Source): Dockerfile {
       exec: execForm(args),
     });
   }
-  const stages: Stage[] = [];
+  const stages: { base: string; name: string | undefined; instructions: Instruction[] }[] = [];
   for (const ins of all) {
+    const current = stages.at(-1);
     if (ins.keyword === 'FROM') {
       const words = ins.args.split(/\s+/).filter((w) => !w.startsWith('--'));
       const as = words.findIndex((w) => w.toUpperCase() === 'AS');
@@ -129,7 +130,7 @@ export function parseDockerfile(source: Source): Dockerfile {
         name: as === -1 ? undefined : words[as + 1]?.toLowerCase(),
         instructions: [ins],
       });
-    } else if (stages.length) (stages.at(-1)?.instructions as Instruction[]).push(ins);
+    } else current?.instructions.push(ins);
   }
   const finalStage = stages.at(-1)?.instructions ?? all;
   return { source, finalStage, stages, ignored };

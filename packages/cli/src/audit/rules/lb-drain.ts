@@ -144,6 +144,7 @@ function checkIngress(
 export const lbDrainOff: ManifestRule = {
   id: 'lb-drain-off',
   severity: 'warning',
+  kinds: ['Service', 'Ingress', 'BackendConfig', 'Namespace'],
   title: 'Cloud load balancer does not drain connections',
   why: 'A cloud load balancer without connection draining cuts in-flight requests the moment a pod is deregistered, before the pod itself has finished them.',
   check(topology) {
@@ -172,6 +173,7 @@ export const lbDrainOff: ManifestRule = {
 export const publishNotReady: ManifestRule = {
   id: 'publish-not-ready',
   severity: 'warning',
+  kinds: ['Service'],
   title: 'Service publishes pods that are not ready',
   why: 'publishNotReadyAddresses sends traffic to pods that are starting or draining, which defeats both the readiness probe and the preStop delay.',
   check(topology) {

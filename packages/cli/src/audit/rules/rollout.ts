@@ -77,6 +77,7 @@ function statefulSetProblem(
 export const rolloutZeroCapacity: ManifestRule = {
   id: 'rollout-zero-capacity',
   severity: 'error',
+  kinds: ['Deployment', 'StatefulSet'],
   title: 'Rollout can take every pod down at once',
   why: 'When a rollout may stop all old pods before a new one is ready, the Service has no endpoint for a while and every request fails, however graceful each pod is.',
   check(topology) {

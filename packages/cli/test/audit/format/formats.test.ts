@@ -69,13 +69,22 @@ test('the schema check is real: a broken log fails validation', () => {
   assert.equal(validateSarif(log), false);
 });
 
-test('JUnit XML has a suite per file, a case per object and a failure per finding', () => {
+test('JUnit XML has a suite per file, a case per (object, rule) and one failure per failed pair', () => {
   const xml = formatJunit(report());
   const r = report().result;
   assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites /);
-  assert.equal((xml.match(/<failure /g) ?? []).length, r.findings.length);
+  const pairs = new Set(
+    r.findings.map((f) => `${f.file} ${f.subject.kind} ${f.subject.name} ${f.rule}`),
+  );
+  assert.equal((xml.match(/<failure /g) ?? []).length, pairs.size);
   assert.equal((xml.match(/<error /g) ?? []).length, 1);
-  assert.match(xml, /<testsuite name="k8s\/web app\.yaml" tests="\d+" failures="\d+" errors="0">/);
+  assert.match(
+    xml,
+    /<testsuite name="k8s\/web app\.yaml" tests="\d+" failures="\d+" errors="0" skipped="0">/,
+  );
+  const total = Number(/<testsuites [^>]*tests="(\d+)"/.exec(xml)?.[1]);
+  assert.equal(total, (xml.match(/<testcase /g) ?? []).length);
+  assert.ok(total > pairs.size, 'passed pairs are listed too');
   assert.match(xml, /CMD node &lt;server&gt;\.js &amp; &quot;x&quot;/);
   // Balanced tags: every testcase and testsuite is closed.
   assert.equal(
@@ -91,7 +100,15 @@ test('JUnit XML has a suite per file, a case per object and a failure per findin
 test('JSON output has the documented stable shape', () => {
   const json = JSON.parse(formatJson(report()));
   assert.equal(json.version, 1);
-  assert.deepEqual(Object.keys(json), ['version', 'tool', 'summary', 'findings', 'errors']);
+  assert.deepEqual(Object.keys(json), [
+    'version',
+    'tool',
+    'summary',
+    'findings',
+    'skipped',
+    'variants',
+    'errors',
+  ]);
   assert.deepEqual(Object.keys(json.findings[0]).sort(), [
     'column',
     'container',
