@@ -8,9 +8,6 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { app, GOOD_CONTAINER, runCli } from './helpers.ts';
 
-/** Marks what is not fixed yet (the run still reports these tests, without failing). */
-const open = { todo: 'issue #12: not fixed yet' };
-
 const root = mkdtempSync(join(tmpdir(), 'lameduck-found-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;
@@ -104,23 +101,19 @@ for (const image of [
   'registry.k8s.io/metrics-server/metrics-server:v0.7.2',
   'cgr.dev/chainguard/static:latest',
 ]) {
-  test(
-    `found: --kube-version 1.29 never writes an exec sleep into ${image}; the finding stays`,
-    open,
-    async () => {
-      const fixed = await runCli(['audit', '--kube-version', '1.29', '--fix', '-'], {
-        stdin: distroless(image),
-      });
-      assert.doesNotMatch(fixed.stdout, /sleep/);
-      assert.doesNotMatch(fixed.stderr, /No problems/);
-      const { report } = await json(['--kube-version', '1.29', '-'], { stdin: distroless(image) });
-      const f = report.findings.find((x) => x.rule === 'prestop-missing');
-      assert.ok(f);
-      assert.equal(f.fixable, false);
-      assert.match(f.fix, /1\.30/);
-      assert.match(f.fix, /no shell|no `sleep`|shell-less/);
-    },
-  );
+  test(`found: --kube-version 1.29 never writes an exec sleep into ${image}; the finding stays`, async () => {
+    const fixed = await runCli(['audit', '--kube-version', '1.29', '--fix', '-'], {
+      stdin: distroless(image),
+    });
+    assert.doesNotMatch(fixed.stdout, /sleep/);
+    assert.doesNotMatch(fixed.stderr, /No problems/);
+    const { report } = await json(['--kube-version', '1.29', '-'], { stdin: distroless(image) });
+    const f = report.findings.find((x) => x.rule === 'prestop-missing');
+    assert.ok(f);
+    assert.equal(f.fixable, false);
+    assert.match(f.fix, /1\.30/);
+    assert.match(f.fix, /no shell|no `sleep`|shell-less/);
+  });
 }
 
 test('found: dockerfile-npm-start keeps the prestart script (no silent skip of a migration)', async () => {
