@@ -1,14 +1,7 @@
-import {
-  CORE_SCHEMA,
-  constructFromEvents,
-  EVENT_ID,
-  type Event,
-  mergeTag,
-  parseEvents,
-} from 'js-yaml';
+import { CORE_SCHEMA, constructFromEvents, type Event, mergeTag, parseEvents } from 'js-yaml';
 import { parseDocument } from 'yaml';
 import { isRecord } from '../core/records.js';
-import { LineIndex, splitDocuments } from './line-index.js';
+import { type Chunk, LineIndex, splitDocuments } from './line-index.js';
 import { exactError, YAML_OPTIONS } from './parse-error.js';
 import { buildTree, child, type SyntaxNode } from './syntax-tree.js';
 import type { InputError, K8sObject, Source, Syntax } from './types.js';
@@ -35,73 +28,93 @@ export interface ParsedManifests {
  * (with file:line:column) is reported, and skipped: the rest of the stream is still audited.
  * Documents that are not Kubernetes objects (no `kind`) are ignored.
  */
+/** Documents are parsed in batches of about this many characters: large enough that js-yaml's
+ * per-call cost vanishes, small enough that a batch's events never weigh much (they are dropped after
+ * it; a syntax tree is built again from a document's text when a finding needs one). */
+const BATCH = 256 * 1024;
+
 export function parseManifests(source: Source): ParsedManifests {
   const lines = new LineIndex(source.text);
   const objects: K8sObject[] = [];
   const errors: InputError[] = [];
-  if (parseStream(source, lines, objects)) return { objects, errors };
-  objects.length = 0;
-  for (const chunk of splitDocuments(source.text)) {
-    let value: unknown;
-    let events: Event[] | undefined;
-    try {
-      events = parseEvents(chunk.text, {});
-      value = constructFromEvents(events, { ...CONSTRUCT, source: chunk.text })[0];
-    } catch {
-      const error = exactError(source, chunk, lines);
-      if (error) {
-        errors.push(error);
-        continue;
-      }
-      // js-yaml is stricter than the YAML 1.2 parser on a few inputs: trust the latter, without offsets.
-      events = undefined;
-      value = parseDocument(chunk.text, YAML_OPTIONS).toJS({ maxAliasCount: 1000 });
+  const chunks = splitDocuments(source.text);
+  for (let first = 0; first < chunks.length; ) {
+    let last = first;
+    const start = (chunks[first] as Chunk).start;
+    while (last + 1 < chunks.length && (chunks[last + 1] as Chunk).start - start < BATCH) last++;
+    const batch = chunks.slice(first, last + 1);
+    if (!parseBatch(source, batch, lines, objects)) {
+      for (const chunk of batch) parseChunk(source, chunk, lines, objects, errors);
     }
-    const docEvents = events;
-    collect(
-      source,
-      value,
-      lazyTree(chunk.text, () => docEvents),
-      lines,
-      chunk.start,
-      [],
-      objects,
-    );
+    first = last + 1;
   }
   return { objects, errors };
 }
 
-/**
- * The fast path: the whole stream in one js-yaml pass. False when any document has an error (the
- * caller then goes document by document, so that one bad document does not hide the others).
- */
-function parseStream(source: Source, lines: LineIndex, objects: K8sObject[]): boolean {
-  let events: Event[];
+/** Consecutive documents in one js-yaml pass; false when any has an error or they do not line up. */
+function parseBatch(
+  source: Source,
+  batch: readonly Chunk[],
+  lines: LineIndex,
+  objects: K8sObject[],
+): boolean {
+  const first = batch[0] as Chunk;
+  const lastChunk = batch.at(-1) as Chunk;
+  const text = source.text.slice(first.start, lastChunk.start + lastChunk.text.length);
   let values: unknown[];
   try {
-    events = parseEvents(source.text, {});
-    values = constructFromEvents(events, { ...CONSTRUCT, source: source.text });
+    values = constructFromEvents(parseEvents(text, {}), { ...CONSTRUCT, source: text });
   } catch {
     return false;
   }
-  const starts: number[] = [];
-  events.forEach((event, i) => {
-    if (event.type === EVENT_ID.DOCUMENT) starts.push(i);
-  });
-  if (starts.length !== values.length) return false;
-  starts.forEach((start, k) => {
-    const end = starts[k + 1] ?? events.length;
-    collect(
-      source,
-      values[k],
-      lazyTree(source.text, () => events.slice(start, end)),
-      lines,
-      0,
-      [],
-      objects,
-    );
+  // Empty documents (only comments) are not chunks: drop their null values before lining up.
+  if (values.length !== batch.length) values = values.filter((v) => v !== null && v !== undefined);
+  if (values.length !== batch.length) return false;
+  batch.forEach((chunk, k) => {
+    collect(source, values[k], reparsed(chunk.text), lines, chunk.start, [], objects);
   });
   return true;
+}
+
+/** One document on its own: its parse error (with the `yaml` package's position), or its object. */
+function parseChunk(
+  source: Source,
+  chunk: Chunk,
+  lines: LineIndex,
+  objects: K8sObject[],
+  errors: InputError[],
+): void {
+  let value: unknown;
+  let parsed = true;
+  try {
+    value = constructFromEvents(parseEvents(chunk.text, {}), {
+      ...CONSTRUCT,
+      source: chunk.text,
+    })[0];
+  } catch {
+    const error = exactError(source, chunk, lines);
+    if (error) {
+      errors.push(error);
+      return;
+    }
+    // js-yaml is stricter than the YAML 1.2 parser on a few inputs: trust the latter, without offsets.
+    parsed = false;
+    value = parseDocument(chunk.text, YAML_OPTIONS).toJS({ maxAliasCount: 1000 });
+  }
+  collect(
+    source,
+    value,
+    parsed ? reparsed(chunk.text) : () => undefined,
+    lines,
+    chunk.start,
+    [],
+    objects,
+  );
+}
+
+/** The syntax tree of one document, parsed again from its text the first time it is asked for. */
+function reparsed(text: string): () => SyntaxNode | undefined {
+  return lazyTree(text, () => parseEvents(text, {}));
 }
 
 function lazyTree(text: string, events: () => Event[] | undefined): () => SyntaxNode | undefined {
