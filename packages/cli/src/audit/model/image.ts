@@ -50,6 +50,8 @@ export function shellLessImage(image: string): string | undefined {
   if (registry === 'cgr.dev' && !tag.includes('-dev') && tag !== 'dev')
     return 'Chainguard images have no shell except their -dev variants';
   if (tag.includes('chiseled')) return 'Ubuntu chiseled images have no shell';
+  if (registry === 'gcr.io' && path.startsWith('k8s-staging-'))
+    return 'Kubernetes staging images are built on distroless or scratch and have no shell';
   if (
     (registry === 'registry.k8s.io' || registry === 'k8s.gcr.io') &&
     !K8S_WITH_SHELL.some((p) => (p.endsWith('/') ? path.startsWith(p) : path === p))

@@ -40,6 +40,7 @@ export function isMetricsName(name: string): boolean {
     METRICS_NAMES.has(lower) ||
     lower.endsWith('-metrics') ||
     lower.startsWith('metrics-') ||
+    lower.includes('servicemonitor') ||
     lower.endsWith('-prom')
   );
 }
@@ -73,7 +74,24 @@ export function monitorsOf(objects: readonly K8sObject[]): Monitors {
   };
 }
 
-/** Whether a port of a Service is for metrics: by name, scrape annotation, monitor, or exporter number. */
+/** Whether a container only guards a metrics endpoint: kube-rbac-proxy in front of an exporter. */
+export function isMetricsProxy(container: {
+  name: string;
+  spec: Record<string, unknown>;
+}): boolean {
+  return (
+    container.name === 'kube-rbac-proxy' ||
+    String(container.spec.image ?? '').includes('/kube-rbac-proxy')
+  );
+}
+
+/**
+ * Whether a port of a Service is for metrics: by its name, or by the exporter port number when it
+ * has none. A ServiceMonitor naming the port, or `prometheus.io/scrape` on the Service, counts only
+ * for a headless Service (`clusterIP: None`, what Prometheus discovers endpoints through): apps very
+ * often serve users and `/metrics` on the same port, and a monitor on that port does not make it a
+ * metrics port.
+ */
 export function isMetricsServicePort(
   service: K8sObject,
   port: unknown,
@@ -84,6 +102,14 @@ export function isMetricsServicePort(
   const target = p.targetPort ?? p.port;
   if (name !== undefined && isMetricsName(name)) return true;
   if (typeof target === 'string' && isMetricsName(target)) return true;
+  if (name === undefined) {
+    const numbers = [p.port, p.targetPort].filter((n): n is number => typeof n === 'number');
+    if (numbers.length && numbers.every((n) => EXPORTER_PORTS.has(n))) return true;
+  }
+  if (get(service.value, ['spec', 'clusterIP']) !== 'None') return false;
+  // Headless: Prometheus discovers its endpoints; an exporter's port number says what it is.
+  const numbers = [p.port, p.targetPort].filter((n): n is number => typeof n === 'number');
+  if (numbers.length && numbers.every((n) => EXPORTER_PORTS.has(n))) return true;
   const a = annotations(service);
   const scrapePort = a['prometheus.io/port'];
   if (
@@ -103,16 +129,15 @@ export function isMetricsServicePort(
       if (e.targetPort !== undefined && String(e.targetPort) === String(target)) return true;
     }
   }
-  if (name === undefined) {
-    const numbers = [p.port, p.targetPort].filter((n): n is number => typeof n === 'number');
-    if (numbers.length && numbers.every((n) => EXPORTER_PORTS.has(n))) return true;
-  }
   return false;
 }
 
+/** Port names that say a container serves clients; a monitor or annotation never overrides them. */
+const SERVING_NAMES = new Set(['http', 'https', 'grpc', 'web', 'api', 'http2', 'h2c']);
+
 /**
- * Whether a container port is for metrics: by name, by a PodMonitor that scrapes the pod through it,
- * or the pod's `prometheus.io/port` scrape annotation.
+ * Whether a container port is for metrics (used when the input has no Service): by name, or by a
+ * PodMonitor or the pod's `prometheus.io/port` annotation when its name does not say it serves.
  */
 export function isMetricsContainerPort(
   port: unknown,
@@ -126,6 +151,7 @@ export function isMetricsContainerPort(
   const p = asRecord(port);
   const name = typeof p.name === 'string' ? p.name : undefined;
   if (name !== undefined && isMetricsName(name)) return true;
+  if (name !== undefined && SERVING_NAMES.has(name.toLowerCase())) return false;
   if (
     String(pod.annotations['prometheus.io/scrape']) === 'true' &&
     String(pod.annotations['prometheus.io/port']) === String(p.containerPort)

@@ -6,7 +6,7 @@ import {
   namespaceOf,
   type Workload,
 } from '../../manifest/workload.js';
-import { isMetricsContainerPort, isMetricsServicePort } from './metrics.js';
+import { isMetricsContainerPort, isMetricsProxy, isMetricsServicePort } from './metrics.js';
 import type { Exposure, Topology } from './topology.js';
 
 /** Why a container is considered to serve traffic, for messages. */
@@ -28,6 +28,24 @@ const MESH_SIDECARS = new Set(['istio-proxy', 'linkerd-proxy', 'istio-validation
 /** Whether a container is written by a mesh injector, not by the manifest's author. */
 export function injected(container: Container): boolean {
   return container.spec.image === 'auto' || MESH_SIDECARS.has(container.name);
+}
+
+/** Whether a Service of the workload targets a port of a native sidecar (restartPolicy: Always). */
+function targetsNativeSidecar(workload: Workload, exposure: Exposure): boolean {
+  const ports = new Set<unknown>();
+  for (const raw of asArray(workload.podSpec.initContainers)) {
+    const c = asRecord(raw);
+    if (c.restartPolicy !== 'Always') continue;
+    for (const p of asArray(c.ports)) {
+      ports.add(asRecord(p).containerPort);
+      ports.add(asRecord(p).name);
+    }
+  }
+  return exposure.services.some((s) =>
+    asArray(get(s.value, ['spec', 'ports'])).some((p) =>
+      ports.has(asRecord(p).targetPort ?? asRecord(p).port),
+    ),
+  );
 }
 
 function portsOf(container: Container): { numbers: Set<number>; names: Set<string> } {
@@ -99,20 +117,26 @@ function findServing(topology: Topology, workload: Workload): Serving[] {
     for (const raw of asArray(get(service.value, ['spec', 'ports']))) {
       const p = asRecord(raw);
       const target = p.targetPort ?? p.port;
-      const metrics = isMetricsServicePort(service, raw, topology.monitors);
-      if (!metrics) anyUsers = true;
+      const byPort = isMetricsServicePort(service, raw, topology.monitors);
+      let hitAny = false;
       for (const c of candidates) {
         const { numbers, names } = portsOf(c);
         const hit = typeof target === 'number' ? numbers.has(target) : names.has(String(target));
         if (!hit) continue;
+        hitAny = true;
+        const metrics = byPort || isMetricsProxy(c);
+        if (!metrics) anyUsers = true;
         if (!metrics || !audience.has(c)) audience.set(c, metrics ? 'metrics' : 'users');
         const list = via.get(c) ?? [];
         if (!list.includes(service.name)) list.push(service.name);
         via.set(c, list);
       }
+      if (!hitAny && !byPort) anyUsers = true;
     }
   }
   const allVia = exposure.services.map((s) => `Service "${s.name}"`).join(', ');
+  // The Service reaches a native sidecar (a front proxy), not the app: sidecar-termination-order.
+  if (!audience.size && targetsNativeSidecar(workload, exposure)) return [];
   if (audience.size) {
     return [...audience].map(([container, who]) => ({
       container,
