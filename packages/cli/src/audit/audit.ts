@@ -1,4 +1,4 @@
-import { parseManifests } from '../manifest/parse.js';
+import { type DocumentCache, parseManifests } from '../manifest/parse.js';
 import type { InputError, K8sObject, Source } from '../manifest/types.js';
 import { get } from '../manifest/workload.js';
 import type { Finding, Subject } from './finding.js';
@@ -12,6 +12,8 @@ export const IGNORE_ANNOTATION = 'lameduck.dev/ignore';
 export interface AuditConfig extends AuditOptions {
   /** Rule ids not to run (`--disable`). */
   readonly disabled: ReadonlySet<string>;
+  /** Documents parsed before (by `--fix`'s earlier rounds), so that only changed ones are parsed. */
+  readonly cache?: DocumentCache;
 }
 
 /** An object defined in several files (overlays, per-environment renders): audited per file. */
@@ -111,7 +113,7 @@ export function audit(sources: readonly Source[], config: AuditConfig): AuditRes
       });
       continue;
     }
-    const parsed = parseManifests(source);
+    const parsed = parseManifests(source, config.cache);
     for (const o of parsed.objects) objects.push(o);
     for (const e of parsed.errors) errors.push(e);
   }

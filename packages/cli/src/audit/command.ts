@@ -2,8 +2,9 @@ import { defineCommand } from '../args/spec.js';
 import { LameduckError } from '../core/errors.js';
 import { type Io, useColor } from '../core/io.js';
 import { version } from '../main.js';
+import { DocumentCache } from '../manifest/parse.js';
 import type { Source } from '../manifest/types.js';
-import { type AuditConfig, audit, type Variant } from './audit.js';
+import { type AuditConfig, type AuditResult, audit, type Variant } from './audit.js';
 import type { Severity } from './finding.js';
 import { fixSources } from './fix/fix-sources.js';
 import { writeFixes } from './fix/write-fixes.js';
@@ -94,6 +95,8 @@ export default defineCommand({
       appDrainSeconds: Math.ceil(options.appDrain / 1000),
       kubeVersion: parseKubeVersion(options.kubeVersion),
       disabled: new Set(options.disable),
+      // Documents parsed once: --fix audits again after each round of fixes, and at the end.
+      cache: new DocumentCache(),
     };
     const fixing = options.fix || options.dryRun;
     const read = await readSources(positionals, {
@@ -110,12 +113,15 @@ export default defineCommand({
     }
     let sources: Source[] = read.sources;
     let wouldChange = false;
+    let afterFix: AuditResult | undefined;
     if (fixing) {
       const fixed = await applyFixes(sources, config, io, options.dryRun);
       sources = fixed.sources;
       wouldChange = fixed.changed > 0;
+      afterFix = fixed.audited;
     }
-    const audited = audit(sources, config);
+    // The last round of --fix audited the fixed sources already, when it changed nothing more.
+    const audited = afterFix ?? audit(sources, config);
     const result = {
       ...audited,
       findings: await withTemplateLines(audited.findings, sources, io.cwd),
@@ -169,8 +175,8 @@ async function applyFixes(
   config: AuditConfig,
   io: Io,
   dryRun: boolean,
-): Promise<{ sources: Source[]; changed: number }> {
-  const { changed, fixed, refused } = fixSources(sources, config);
+): Promise<{ sources: Source[]; changed: number; audited: AuditResult | undefined }> {
+  const { changed, fixed, refused, audited } = fixSources(sources, config);
   for (const file of refused) {
     io.stderr.write(
       `lameduck audit: left ${file} unchanged: a fix would have made it invalid YAML (please report this)\n`,
@@ -181,6 +187,7 @@ async function applyFixes(
     `lameduck audit: ${dryRun ? 'would fix' : 'fixed'} ${fixed} finding(s) in ${changed.size} file(s)\n`,
   );
   return {
+    audited,
     changed: changed.size,
     sources: sources.map((s) => {
       const after = changed.get(s.file)?.after;

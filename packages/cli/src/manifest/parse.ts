@@ -22,18 +22,47 @@ export interface ParsedManifests {
 }
 
 /**
- * Parses a YAML (or JSON) stream. Every document, and every item of a `kind: List`, becomes one
- * object. js-yaml's event stream gives both the values and the source offsets (for positions and
- * fixes) in one fast pass; a document it rejects is parsed again by the `yaml` package, whose error
- * (with file:line:column) is reported, and skipped: the rest of the stream is still audited.
- * Documents that are not Kubernetes objects (no `kind`) are ignored.
- */
-/** Documents are parsed in batches of about this many characters: large enough that js-yaml's
+ * Documents are parsed in batches of about this many characters: large enough that js-yaml's
  * per-call cost vanishes, small enough that a batch's events never weigh much (they are dropped after
- * it; a syntax tree is built again from a document's text when a finding needs one). */
+ * it; a syntax tree is built again from a document's text when a finding needs one).
+ */
 const BATCH = 256 * 1024;
 
-export function parseManifests(source: Source): ParsedManifests {
+/**
+ * The values of documents already parsed, by their text: parsing a stream again after a few edits
+ * (`--fix` audits after each round) parses only the documents that changed. Values are shared, so
+ * nobody may change them.
+ */
+export class DocumentCache {
+  readonly #values = new Map<string, unknown>();
+  readonly #trees = new Map<string, SyntaxNode | undefined>();
+
+  /** The syntax tree of a document's text, built once. */
+  tree(text: string, build: () => SyntaxNode | undefined): SyntaxNode | undefined {
+    if (this.#trees.has(text)) return this.#trees.get(text);
+    const tree = build();
+    this.#trees.set(text, tree);
+    return tree;
+  }
+
+  get(text: string): { value: unknown } | undefined {
+    return this.#values.has(text) ? { value: this.#values.get(text) } : undefined;
+  }
+
+  set(text: string, value: unknown): void {
+    this.#values.set(text, value);
+  }
+}
+
+/**
+ * Parses a YAML (or JSON) stream. Every document, and every item of a `kind: List`, becomes one
+ * object. js-yaml's event stream gives both the values and the source offsets (for positions and
+ * fixes); a document it rejects is parsed again by the `yaml` package, whose error (with
+ * file:line:column) is reported, and skipped: the rest of the stream is still audited. Documents that
+ * are not Kubernetes objects (no `kind`) are ignored. With a `cache`, documents seen before are not
+ * parsed again.
+ */
+export function parseManifests(source: Source, cache?: DocumentCache): ParsedManifests {
   const lines = new LineIndex(source.text);
   const objects: K8sObject[] = [];
   const errors: InputError[] = [];
@@ -43,10 +72,21 @@ export function parseManifests(source: Source): ParsedManifests {
     const start = (chunks[first] as Chunk).start;
     while (last + 1 < chunks.length && (chunks[last + 1] as Chunk).start - start < BATCH) last++;
     const batch = chunks.slice(first, last + 1);
-    if (!parseBatch(source, batch, lines, objects)) {
-      for (const chunk of batch) parseChunk(source, chunk, lines, objects, errors);
-    }
     first = last + 1;
+    const missing = cache ? batch.filter((c) => !cache.get(c.text)).length : batch.length;
+    if (cache && missing * 4 <= batch.length) {
+      // Mostly seen before: take those from the cache, parse the few others one by one.
+      for (const chunk of batch) {
+        const hit = cache.get(chunk.text);
+        if (hit)
+          collect(source, hit.value, reparsed(chunk.text, cache), lines, chunk.start, [], objects);
+        else parseChunk(source, chunk, lines, objects, errors, cache);
+      }
+      continue;
+    }
+    if (!parseBatch(source, batch, lines, objects, cache)) {
+      for (const chunk of batch) parseChunk(source, chunk, lines, objects, errors, cache);
+    }
   }
   return { objects, errors };
 }
@@ -57,6 +97,7 @@ function parseBatch(
   batch: readonly Chunk[],
   lines: LineIndex,
   objects: K8sObject[],
+  cache: DocumentCache | undefined,
 ): boolean {
   const first = batch[0] as Chunk;
   const lastChunk = batch.at(-1) as Chunk;
@@ -71,7 +112,8 @@ function parseBatch(
   if (values.length !== batch.length) values = values.filter((v) => v !== null && v !== undefined);
   if (values.length !== batch.length) return false;
   batch.forEach((chunk, k) => {
-    collect(source, values[k], reparsed(chunk.text), lines, chunk.start, [], objects);
+    cache?.set(chunk.text, values[k]);
+    collect(source, values[k], reparsed(chunk.text, cache), lines, chunk.start, [], objects);
   });
   return true;
 }
@@ -83,6 +125,7 @@ function parseChunk(
   lines: LineIndex,
   objects: K8sObject[],
   errors: InputError[],
+  cache?: DocumentCache,
 ): void {
   let value: unknown;
   let parsed = true;
@@ -91,6 +134,7 @@ function parseChunk(
       ...CONSTRUCT,
       source: chunk.text,
     })[0];
+    cache?.set(chunk.text, value);
   } catch {
     const error = exactError(source, chunk, lines);
     if (error) {
@@ -104,7 +148,7 @@ function parseChunk(
   collect(
     source,
     value,
-    parsed ? reparsed(chunk.text) : () => undefined,
+    parsed ? reparsed(chunk.text, cache) : () => undefined,
     lines,
     chunk.start,
     [],
@@ -113,8 +157,9 @@ function parseChunk(
 }
 
 /** The syntax tree of one document, parsed again from its text the first time it is asked for. */
-function reparsed(text: string): () => SyntaxNode | undefined {
-  return lazyTree(text, () => parseEvents(text, {}));
+function reparsed(text: string, cache: DocumentCache | undefined): () => SyntaxNode | undefined {
+  const tree = lazyTree(text, () => parseEvents(text, {}));
+  return cache ? () => cache.tree(text, tree) : tree;
 }
 
 function lazyTree(text: string, events: () => Event[] | undefined): () => SyntaxNode | undefined {
