@@ -9,6 +9,22 @@ import { type AuditOptions, subjectOf, WORKLOAD_KINDS } from './rules/rule.js';
 
 export const IGNORE_ANNOTATION = 'lameduck.dev/ignore';
 
+/**
+ * The kinds whose contents some rule reads; the values of the others (Secrets, RBAC, CRDs with their
+ * schemas) are not held in memory, only their kind, namespace and name.
+ */
+const READ_KINDS: ReadonlySet<string> = new Set([
+  ...WORKLOAD_KINDS,
+  'Service',
+  'Ingress',
+  'Namespace',
+  'BackendConfig',
+  'HorizontalPodAutoscaler',
+  'ConfigMap',
+  'ServiceMonitor',
+  'PodMonitor',
+]);
+
 export interface AuditConfig extends AuditOptions {
   /** Rule ids not to run (`--disable`). */
   readonly disabled: ReadonlySet<string>;
@@ -113,12 +129,16 @@ export function audit(sources: readonly Source[], config: AuditConfig): AuditRes
       });
       continue;
     }
-    const parsed = parseManifests(source, config.cache);
+    const parsed = parseManifests(source, {
+      ...(config.cache ? { cache: config.cache } : {}),
+      keep: (kind) => READ_KINDS.has(kind),
+    });
     for (const o of parsed.objects) objects.push(o);
     for (const e of parsed.errors) errors.push(e);
   }
   const ignores = new Map<string, Set<string>>();
   for (const o of objects) {
+    if (!READ_KINDS.has(o.kind)) continue; // no rule reports on it
     const ids = ignoredBy(o);
     if (ids.size) ignores.set(subjectKey(o.source.file, subjectOf(o)), ids);
   }

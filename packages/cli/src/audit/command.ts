@@ -91,14 +91,14 @@ export default defineCommand({
     'lameduck audit --format sarif . > lameduck.sarif',
   ],
   async run({ options, positionals, io }) {
+    const fixing = options.fix || options.dryRun;
     const config: AuditConfig = {
       appDrainSeconds: Math.ceil(options.appDrain / 1000),
       kubeVersion: parseKubeVersion(options.kubeVersion),
       disabled: new Set(options.disable),
-      // Documents parsed once: --fix audits again after each round of fixes, and at the end.
-      cache: new DocumentCache(),
+      // --fix audits again after each round of fixes: documents are parsed once.
+      ...(fixing ? { cache: new DocumentCache() } : {}),
     };
-    const fixing = options.fix || options.dryRun;
     const read = await readSources(positionals, {
       cwd: io.cwd,
       stdin: io.stdin,

@@ -54,18 +54,47 @@ export class DocumentCache {
   }
 }
 
+/** How to parse a stream. */
+export interface ParseOptions {
+  /** Documents parsed before, by their text: only new documents are parsed. */
+  readonly cache?: DocumentCache;
+  /**
+   * Which kinds' values to keep in memory. The others (a Secret, a CRD's schema, RBAC) are parsed —
+   * their errors are reported — and their `value` is parsed again from the text if anyone reads it.
+   * Every kind is kept when unset.
+   */
+  readonly keep?: (kind: string) => boolean;
+}
+
+/** One parse: the source and what it yields. */
+interface Parse {
+  readonly source: Source;
+  readonly lines: LineIndex;
+  readonly objects: K8sObject[];
+  readonly errors: InputError[];
+  readonly options: ParseOptions;
+}
+
 /**
  * Parses a YAML (or JSON) stream. Every document, and every item of a `kind: List`, becomes one
  * object. js-yaml's event stream gives both the values and the source offsets (for positions and
  * fixes); a document it rejects is parsed again by the `yaml` package, whose error (with
  * file:line:column) is reported, and skipped: the rest of the stream is still audited. Documents that
- * are not Kubernetes objects (no `kind`) are ignored. With a `cache`, documents seen before are not
- * parsed again.
+ * are not Kubernetes objects (no `kind`) are ignored. The second argument is a `DocumentCache` or
+ * `ParseOptions`.
  */
-export function parseManifests(source: Source, cache?: DocumentCache): ParsedManifests {
-  const lines = new LineIndex(source.text);
-  const objects: K8sObject[] = [];
-  const errors: InputError[] = [];
+export function parseManifests(
+  source: Source,
+  options: DocumentCache | ParseOptions = {},
+): ParsedManifests {
+  const p: Parse = {
+    source,
+    lines: new LineIndex(source.text),
+    objects: [],
+    errors: [],
+    options: options instanceof DocumentCache ? { cache: options } : options,
+  };
+  const { cache } = p.options;
   const chunks = splitDocuments(source.text);
   for (let first = 0; first < chunks.length; ) {
     let last = first;
@@ -78,33 +107,27 @@ export function parseManifests(source: Source, cache?: DocumentCache): ParsedMan
       // Mostly seen before: take those from the cache, parse the few others one by one.
       for (const chunk of batch) {
         const hit = cache.get(chunk.text);
-        if (hit)
-          collect(source, hit.value, reparsed(chunk.text, cache), lines, chunk.start, [], objects);
-        else parseChunk(source, chunk, lines, objects, errors, cache);
+        if (hit) collect(p, hit.value, chunk, true);
+        else parseChunk(p, chunk);
       }
       continue;
     }
-    if (!parseBatch(source, batch, lines, objects, cache)) {
-      for (const chunk of batch) parseChunk(source, chunk, lines, objects, errors, cache);
-    }
+    if (!parseBatch(p, batch)) for (const chunk of batch) parseChunk(p, chunk);
   }
-  return { objects, errors };
+  return { objects: p.objects, errors: p.errors };
 }
 
+const construct = (text: string): unknown[] =>
+  constructFromEvents(parseEvents(text, {}), { ...CONSTRUCT, source: text });
+
 /** Consecutive documents in one js-yaml pass; false when any has an error or they do not line up. */
-function parseBatch(
-  source: Source,
-  batch: readonly Chunk[],
-  lines: LineIndex,
-  objects: K8sObject[],
-  cache: DocumentCache | undefined,
-): boolean {
+function parseBatch(p: Parse, batch: readonly Chunk[]): boolean {
   const first = batch[0] as Chunk;
   const lastChunk = batch.at(-1) as Chunk;
-  const text = source.text.slice(first.start, lastChunk.start + lastChunk.text.length);
+  const text = p.source.text.slice(first.start, lastChunk.start + lastChunk.text.length);
   let values: unknown[];
   try {
-    values = constructFromEvents(parseEvents(text, {}), { ...CONSTRUCT, source: text });
+    values = construct(text);
   } catch {
     return false;
   }
@@ -112,48 +135,30 @@ function parseBatch(
   if (values.length !== batch.length) values = values.filter((v) => v !== null && v !== undefined);
   if (values.length !== batch.length) return false;
   batch.forEach((chunk, k) => {
-    cache?.set(chunk.text, values[k]);
-    collect(source, values[k], reparsed(chunk.text, cache), lines, chunk.start, [], objects);
+    p.options.cache?.set(chunk.text, values[k]);
+    collect(p, values[k], chunk, true);
   });
   return true;
 }
 
 /** One document on its own: its parse error (with the `yaml` package's position), or its object. */
-function parseChunk(
-  source: Source,
-  chunk: Chunk,
-  lines: LineIndex,
-  objects: K8sObject[],
-  errors: InputError[],
-  cache?: DocumentCache,
-): void {
+function parseChunk(p: Parse, chunk: Chunk): void {
   let value: unknown;
-  let parsed = true;
   try {
-    value = constructFromEvents(parseEvents(chunk.text, {}), {
-      ...CONSTRUCT,
-      source: chunk.text,
-    })[0];
-    cache?.set(chunk.text, value);
+    value = construct(chunk.text)[0];
+    p.options.cache?.set(chunk.text, value);
   } catch {
-    const error = exactError(source, chunk, lines);
+    const error = exactError(p.source, chunk, p.lines);
     if (error) {
-      errors.push(error);
+      p.errors.push(error);
       return;
     }
     // js-yaml is stricter than the YAML 1.2 parser on a few inputs: trust the latter, without offsets.
-    parsed = false;
     value = parseDocument(chunk.text, YAML_OPTIONS).toJS({ maxAliasCount: 1000 });
+    collect(p, value, chunk, false);
+    return;
   }
-  collect(
-    source,
-    value,
-    parsed ? reparsed(chunk.text, cache) : () => undefined,
-    lines,
-    chunk.start,
-    [],
-    objects,
-  );
+  collect(p, value, chunk, true);
 }
 
 /** The syntax tree of one document, parsed again from its text the first time it is asked for. */
@@ -177,31 +182,53 @@ function lazyTree(text: string, events: () => Event[] | undefined): () => Syntax
 
 const EMPTY: SyntaxNode = { kind: 'map', start: 0, end: 0, flow: true, entries: [] };
 
-function collect(
-  source: Source,
+/** Trees of documents only the `yaml` package could read: their values are always held. */
+const NO_TREE = () => undefined;
+const withOffsetsOf = (tree: () => SyntaxNode | undefined) => tree !== NO_TREE;
+
+/** The objects of one document: itself, or the items of a `kind: List`. */
+function collect(p: Parse, value: unknown, chunk: Chunk, withOffsets: boolean): void {
+  const tree = withOffsets ? reparsed(chunk.text, p.options.cache) : NO_TREE;
+  collectValue(p, value, chunk, tree, []);
+}
+
+function collectValue(
+  p: Parse,
   value: unknown,
+  chunk: Chunk,
   tree: () => SyntaxNode | undefined,
-  lines: LineIndex,
-  base: number,
   itemPath: readonly number[],
-  out: K8sObject[],
 ): void {
   if (!isRecord(value) || typeof value.kind !== 'string') return;
   if (/^\w*List$/.test(value.kind) && Array.isArray(value.items)) {
     value.items.forEach((item, i) => {
-      collect(source, item, tree, lines, base, [...itemPath, i], out);
+      collectValue(p, item, chunk, tree, [...itemPath, i]);
     });
     return;
   }
   const metadata = isRecord(value.metadata) ? value.metadata : {};
+  const base = chunk.start;
+  const { lines } = p;
   let cached: Syntax | undefined;
-  out.push({
-    source,
+  const keep = !withOffsetsOf(tree) || (p.options.keep?.(value.kind) ?? true);
+  // A value nobody is expected to read is not held: it is parsed again from the text if read.
+  const text = chunk.text;
+  let held: Record<string, unknown> | undefined = keep ? value : undefined;
+  p.objects.push({
+    source: p.source,
     kind: value.kind,
     apiVersion: typeof value.apiVersion === 'string' ? value.apiVersion : '',
     name: typeof metadata.name === 'string' ? metadata.name : '(unnamed)',
     namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
-    value,
+    get value() {
+      if (!held) {
+        let again: unknown = construct(text)[0];
+        for (const i of itemPath)
+          again = isRecord(again) && Array.isArray(again.items) ? again.items[i] : undefined;
+        held = isRecord(again) ? again : {};
+      }
+      return held;
+    },
     syntax() {
       if (cached) return cached;
       let node = tree() ?? EMPTY;

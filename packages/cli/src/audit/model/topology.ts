@@ -97,9 +97,8 @@ export function isHook(object: K8sObject): boolean {
 
 export function buildTopology(objects: readonly K8sObject[]): Topology {
   const workloads = objects
-    .filter((o) => !isHook(o))
     .map(workloadOf)
-    .filter((w): w is Workload => w !== undefined);
+    .filter((w): w is Workload => w !== undefined && !isHook(w.object));
   const byKey = new Map<string, K8sObject[]>();
   const key = (kind: string, ns: string, name: string) => `${kind}\0${ns}\0${name}`;
   for (const o of objects) push(byKey, identity(o), o);
