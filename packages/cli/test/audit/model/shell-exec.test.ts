@@ -162,7 +162,10 @@ function fixThroughYaml(script: string, style: number): string | undefined {
   const text =
     style === types.length
       ? JSON.stringify(deployment, null, 2)
-      : new Document(deployment).toString({ defaultStringType: types[style], lineWidth: 0 });
+      : new Document(deployment).toString({
+          defaultStringType: types[style] ?? 'PLAIN',
+          lineWidth: 0,
+        });
   const { changed } = fixSources([yamlSource(text, 'web.yaml')], defaults);
   const after = changed.get('web.yaml')?.after;
   if (after === undefined) return undefined;
@@ -231,8 +234,8 @@ async function checkRewrite(label: string, script: string, app: string, style: n
   try {
     for (const shell of SHELLS) {
       const before = await stubs.run(shell, script, ENV);
-      const after = await stubs.run(shell, fixed, ENV);
-      const where = `${label} under ${shell}:\n--- original\n${script}\n--- rewritten\n${fixed}\n${after.stderr}`;
+      const after: Awaited<ReturnType<StubBin['run']>> = await stubs.run(shell, fixed, ENV);
+      const where: string = `${label} under ${shell}:\n--- original\n${script}\n--- rewritten\n${fixed}\n${after.stderr}`;
       assert.ok(before.appStarted && after.appStarted, `the app did not start: ${where}`);
       assert.deepEqual(
         comparable(after, shell),

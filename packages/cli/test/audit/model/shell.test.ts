@@ -66,7 +66,9 @@ test('the rewrite puts exec before the last command, after its assignments', () 
 test('scripts that exec cannot fix are left alone, with the reason', () => {
   const reason = (script: string) => {
     const p = analyzeArgv(['sh', '-c', script]);
-    return p?.kind === 'shell-no-exec' && !p.rewrite ? p.unfixable : `fixable or fine: ${p?.kind}`;
+    return p?.kind === 'shell-no-exec' && !p.rewrite
+      ? (p.unfixable ?? '')
+      : `fixable or fine: ${p?.kind}`;
   };
   assert.match(
     reason('if [ -f a ]; then node a.js; else node b.js; fi'),

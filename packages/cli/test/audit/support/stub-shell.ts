@@ -61,14 +61,12 @@ echo timeout >> "$d/app.signals"
 
 /** A folder of stand-ins: `app` names wait for a signal, `quick` names return at once. */
 export class StubBin {
+  readonly dir: string;
   readonly bin: string;
   readonly log: string;
 
-  constructor(
-    readonly dir: string,
-    app: readonly string[],
-    quick: readonly string[],
-  ) {
+  constructor(dir: string, app: readonly string[], quick: readonly string[]) {
+    this.dir = dir;
     this.bin = join(dir, 'bin');
     this.log = join(dir, 'log');
     mkdirSync(this.bin, { recursive: true });
