@@ -1,4 +1,4 @@
-import { CORE_SCHEMA, constructFromEvents, type Event, mergeTag, parseEvents } from 'js-yaml';
+import { CORE_SCHEMA, type Event, loadAll, mergeTag, parseEvents } from 'js-yaml';
 import { parseDocument } from 'yaml';
 import { isRecord } from '../core/records.js';
 import { type Chunk, LineIndex, splitDocuments } from './line-index.js';
@@ -117,8 +117,11 @@ export function parseManifests(
   return { objects: p.objects, errors: p.errors };
 }
 
-const construct = (text: string): unknown[] =>
-  constructFromEvents(parseEvents(text, {}), { ...CONSTRUCT, source: text });
+/**
+ * The values of a text's documents, in js-yaml's direct pass (no event list: faster, and no garbage);
+ * the events with offsets are produced again from a document's text when its syntax tree is needed.
+ */
+const construct = (text: string): unknown[] => loadAll(text, CONSTRUCT);
 
 /** Consecutive documents in one js-yaml pass; false when any has an error or they do not line up. */
 function parseBatch(p: Parse, batch: readonly Chunk[]): boolean {
@@ -206,35 +209,66 @@ function collectValue(
     });
     return;
   }
-  const metadata = isRecord(value.metadata) ? value.metadata : {};
-  const base = chunk.start;
-  const { lines } = p;
-  let cached: Syntax | undefined;
   const keep = !withOffsetsOf(tree) || (p.options.keep?.(value.kind) ?? true);
-  // A value nobody is expected to read is not held: it is parsed again from the text if read.
-  const text = chunk.text;
-  let held: Record<string, unknown> | undefined = keep ? value : undefined;
-  p.objects.push({
-    source: p.source,
-    kind: value.kind,
-    apiVersion: typeof value.apiVersion === 'string' ? value.apiVersion : '',
-    name: typeof metadata.name === 'string' ? metadata.name : '(unnamed)',
-    namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
-    get value() {
-      if (!held) {
-        let again: unknown = construct(text)[0];
-        for (const i of itemPath)
-          again = isRecord(again) && Array.isArray(again.items) ? again.items[i] : undefined;
-        held = isRecord(again) ? again : {};
-      }
-      return held;
-    },
-    syntax() {
-      if (cached) return cached;
-      let node = tree() ?? EMPTY;
-      for (const i of itemPath) node = child(child(node, 'items')?.node ?? EMPTY, i)?.node ?? EMPTY;
-      cached = { node, base, lines };
-      return cached;
-    },
-  });
+  p.objects.push(new ParsedObject(p.source, p.lines, chunk, value, keep, tree, itemPath));
+}
+
+/**
+ * One object of a stream. A class, not an object literal with closures: tens of thousands of them
+ * share one shape. A value nobody is expected to read (`keep` false) is not held: it is parsed again
+ * from the document's text if read.
+ */
+class ParsedObject implements K8sObject {
+  readonly source: Source;
+  readonly kind: string;
+  readonly apiVersion: string;
+  readonly name: string;
+  readonly namespace: string | undefined;
+  readonly #lines: LineIndex;
+  readonly #chunk: Chunk;
+  readonly #tree: () => SyntaxNode | undefined;
+  readonly #itemPath: readonly number[];
+  #held: Record<string, unknown> | undefined;
+  #syntax: Syntax | undefined;
+
+  constructor(
+    source: Source,
+    lines: LineIndex,
+    chunk: Chunk,
+    value: Record<string, unknown>,
+    keep: boolean,
+    tree: () => SyntaxNode | undefined,
+    itemPath: readonly number[],
+  ) {
+    this.source = source;
+    this.#lines = lines;
+    this.#chunk = chunk;
+    this.#tree = tree;
+    this.#itemPath = itemPath;
+    const metadata = isRecord(value.metadata) ? value.metadata : {};
+    this.kind = String(value.kind);
+    this.apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : '';
+    this.name = typeof metadata.name === 'string' ? metadata.name : '(unnamed)';
+    this.namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
+    this.#held = keep ? value : undefined;
+  }
+
+  get value(): Record<string, unknown> {
+    if (!this.#held) {
+      let again: unknown = construct(this.#chunk.text)[0];
+      for (const i of this.#itemPath)
+        again = isRecord(again) && Array.isArray(again.items) ? again.items[i] : undefined;
+      this.#held = isRecord(again) ? again : {};
+    }
+    return this.#held;
+  }
+
+  syntax(): Syntax {
+    if (this.#syntax) return this.#syntax;
+    let node = this.#tree() ?? EMPTY;
+    for (const i of this.#itemPath)
+      node = child(child(node, 'items')?.node ?? EMPTY, i)?.node ?? EMPTY;
+    this.#syntax = { node, base: this.#chunk.start, lines: this.#lines };
+    return this.#syntax;
+  }
 }
