@@ -14,7 +14,8 @@ test('merge keys (<<: *anchor, and lists of them) are resolved; explicit keys wi
     ),
   );
   assert.deepEqual(errors, []);
-  assert.deepEqual((objects[0]?.value.data as Record<string, unknown>).merged, { x: '1', y: '3' });
+  const data = objects[0]?.value.data as Record<string, unknown> | undefined;
+  assert.deepEqual(data?.merged, { x: '1', y: '3' });
 });
 
 test('helm template # Source: comments name the chart template of each document', () => {

@@ -7,21 +7,19 @@ export type Decoded =
   | { readonly ok: true; readonly text: string; readonly encoding: Source['encoding'] }
   | { readonly ok: false; readonly reason: string };
 
+/** How many continuation bytes a UTF-8 lead byte announces, or -1 when it cannot lead. */
+function continuations(b: number): number {
+  if (b < 0x80) return 0;
+  if (b >= 0xc2 && b < 0xe0) return 1;
+  if (b >= 0xe0 && b < 0xf0) return 2;
+  return b >= 0xf0 && b < 0xf5 ? 3 : -1;
+}
+
 /** The offset of the first byte that does not belong to a well-formed UTF-8 sequence, or -1. */
 function invalidUtf8At(bytes: Uint8Array): number {
   let i = 0;
   while (i < bytes.length) {
-    const b = bytes[i] as number;
-    const need =
-      b < 0x80
-        ? 0
-        : b >= 0xc2 && b < 0xe0
-          ? 1
-          : b >= 0xe0 && b < 0xf0
-            ? 2
-            : b >= 0xf0 && b < 0xf5
-              ? 3
-              : -1;
+    const need = continuations(bytes[i] as number);
     if (need < 0 || i + need > bytes.length - 1) return i;
     for (let k = 1; k <= need; k++) if (((bytes[i + k] as number) & 0xc0) !== 0x80) return i;
     i += need + 1;

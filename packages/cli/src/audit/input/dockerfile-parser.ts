@@ -78,8 +78,8 @@ function keywordOf(line: string): { indent: number; keyword: string; rest: strin
 
 const IGNORE_PREFIX = 'lameduck.dev/ignore:';
 
-export function parseDockerfile(source: Source): Dockerfile {
-  const text = source.text;
+/** The instructions of a Dockerfile's text, continuation lines joined, and its ignore comments. */
+function instructionsOf(text: string): { all: Instruction[]; ignored: Set<string> } {
   const escapeChar = /^#\s*escape\s*=\s*`/im.test(text.split('\n', 5).join('\n')) ? '`' : '\\';
   const ignored = new Set<string>();
   const all: Instruction[] = [];
@@ -96,18 +96,16 @@ export function parseDockerfile(source: Source): Dockerfile {
         for (const id of comment.slice(IGNORE_PREFIX.length).split(',')) ignored.add(id.trim());
       continue;
     }
-    if (trimmed === '') continue;
-    const match = keywordOf(line);
+    const match = trimmed === '' ? undefined : keywordOf(line);
     if (!match) continue;
     let args = match.rest.trimEnd();
     const startLine = i;
     while (args.endsWith(escapeChar) && i + 1 < lines.length) {
       args = args.slice(0, -1);
       i++;
-      const next = (lines[i] as string).replace(/\r$/, '');
+      const next = (lines[i] as string).replace(/\r$/, '').trim();
       offset += (lines[i] as string).length + 1;
-      if (next.trim().startsWith('#')) continue;
-      args += ` ${next.trim()}`;
+      if (!next.startsWith('#')) args += ` ${next}`;
     }
     args = args.trim();
     all.push({
@@ -119,19 +117,31 @@ export function parseDockerfile(source: Source): Dockerfile {
       exec: execForm(args),
     });
   }
+  return { all, ignored };
+}
+
+/** The stages of a Dockerfile: each FROM with its base, its AS name and the instructions after it. */
+function stagesOf(all: readonly Instruction[]): Stage[] {
   const stages: { base: string; name: string | undefined; instructions: Instruction[] }[] = [];
   for (const ins of all) {
-    const current = stages.at(-1);
-    if (ins.keyword === 'FROM') {
-      const words = ins.args.split(/\s+/).filter((w) => !w.startsWith('--'));
-      const as = words.findIndex((w) => w.toUpperCase() === 'AS');
-      stages.push({
-        base: words[0] ?? '',
-        name: as === -1 ? undefined : words[as + 1]?.toLowerCase(),
-        instructions: [ins],
-      });
-    } else current?.instructions.push(ins);
+    if (ins.keyword !== 'FROM') {
+      stages.at(-1)?.instructions.push(ins);
+      continue;
+    }
+    const words = ins.args.split(/\s+/).filter((w) => !w.startsWith('--'));
+    const as = words.findIndex((w) => w.toUpperCase() === 'AS');
+    stages.push({
+      base: words[0] ?? '',
+      name: as === -1 ? undefined : words[as + 1]?.toLowerCase(),
+      instructions: [ins],
+    });
   }
+  return stages;
+}
+
+export function parseDockerfile(source: Source): Dockerfile {
+  const { all, ignored } = instructionsOf(source.text);
+  const stages = stagesOf(all);
   const finalStage = stages.at(-1)?.instructions ?? all;
   return { source, finalStage, stages, ignored };
 }

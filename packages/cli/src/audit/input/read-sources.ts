@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -62,6 +63,25 @@ interface Walk {
   readonly skipped: Skipped[];
 }
 
+/** What a folder entry is, links followed; undefined for a link to nothing (listed as skipped). */
+async function kindOf(
+  entry: Dirent,
+  full: string,
+  shown: string,
+  state: Walk,
+): Promise<'dir' | 'file' | undefined> {
+  if (!entry.isSymbolicLink())
+    return entry.isDirectory() ? 'dir' : entry.isFile() ? 'file' : undefined;
+  // Links are followed, to files and folders alike; a link to nothing is listed, not hidden.
+  const target = await stat(full).catch(() => undefined);
+  if (!target) {
+    if (typeOf(entry.name))
+      state.skipped.push({ file: shown, reason: 'dangling-link', detail: 'a link to nothing' });
+    return undefined;
+  }
+  return target.isDirectory() ? 'dir' : target.isFile() ? 'file' : undefined;
+}
+
 async function walk(dir: string, state: Walk): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
     throw unreadable(relative(state.cwd, dir) || dir, error);
@@ -70,21 +90,8 @@ async function walk(dir: string, state: Walk): Promise<void> {
   for (const entry of entries) {
     const full = join(dir, entry.name);
     const shown = relative(state.cwd, full) || full;
-    let isDir = entry.isDirectory();
-    let isFile = entry.isFile();
-    if (entry.isSymbolicLink()) {
-      // Links are followed, to files and folders alike; a link to nothing is listed, not hidden.
-      const target = await stat(full).catch(() => undefined);
-      if (!target) {
-        if (typeOf(entry.name))
-          state.skipped.push({ file: shown, reason: 'dangling-link', detail: 'a link to nothing' });
-        continue;
-      }
-      isDir = target.isDirectory();
-      isFile = target.isFile();
-    }
-    if (isDir) {
-      if (SKIP_DIRS.has(entry.name) || entry.name.startsWith('.')) continue;
+    const kind = await kindOf(entry, full, shown, state);
+    if (kind === 'dir' && !SKIP_DIRS.has(entry.name) && !entry.name.startsWith('.')) {
       const real = await realpath(full);
       if (state.seenDirs.has(real)) {
         state.skipped.push({
@@ -96,7 +103,7 @@ async function walk(dir: string, state: Walk): Promise<void> {
       }
       state.seenDirs.add(real);
       await walk(full, state);
-    } else if (isFile && typeOf(entry.name)) {
+    } else if (kind === 'file' && typeOf(entry.name)) {
       // The same file reached twice (through a link) is read once.
       const real = await realpath(full);
       if (state.seenFiles.has(real)) continue;
@@ -170,27 +177,9 @@ export async function readSources(
   const seenFiles = new Set<string>();
   for (const path of paths) {
     if (path === '-') {
-      const shown = options.stdinFilename ?? '-';
-      const decoded = decode(await readAll(options.stdin));
-      if (!decoded.ok) {
-        skipped.push({ file: shown, reason: 'encoding', detail: decoded.reason });
-        continue;
-      }
-      const { text, encoding } = decoded;
-      const named = options.stdinFilename ? typeOf(options.stdinFilename) : undefined;
-      const type = named ?? (looksLikeDockerfile(text) ? 'dockerfile' : 'yaml');
-      const scripts =
-        type === 'dockerfile' && options.stdinFilename
-          ? await packageScripts(dirname(resolve(options.cwd, options.stdinFilename)))
-          : undefined;
-      sources.push({
-        file: shown,
-        text,
-        type,
-        stdin: true,
-        ...(encoding ? { encoding } : {}),
-        ...(scripts ? { scripts } : {}),
-      });
+      const found = await readStdin(options);
+      if ('skipped' in found) skipped.push(found.skipped);
+      else sources.push(found.source);
       continue;
     }
     const full = resolve(options.cwd, path);
@@ -222,6 +211,32 @@ export async function readSources(
     }
   }
   return { sources, skipped };
+}
+
+/** Stdin as a source: YAML, or a Dockerfile when it starts like one or `--stdin-filename` says so. */
+async function readStdin(
+  options: ReadSourcesOptions,
+): Promise<{ source: Source } | { skipped: Skipped }> {
+  const shown = options.stdinFilename ?? '-';
+  const decoded = decode(await readAll(options.stdin));
+  if (!decoded.ok) return { skipped: { file: shown, reason: 'encoding', detail: decoded.reason } };
+  const { text, encoding } = decoded;
+  const named = options.stdinFilename ? typeOf(options.stdinFilename) : undefined;
+  const type = named ?? (looksLikeDockerfile(text) ? 'dockerfile' : 'yaml');
+  const scripts =
+    type === 'dockerfile' && options.stdinFilename
+      ? await packageScripts(dirname(resolve(options.cwd, options.stdinFilename)))
+      : undefined;
+  return {
+    source: {
+      file: shown,
+      text,
+      type,
+      stdin: true,
+      ...(encoding ? { encoding } : {}),
+      ...(scripts ? { scripts } : {}),
+    },
+  };
 }
 
 type Found =

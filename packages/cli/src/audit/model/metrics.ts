@@ -102,34 +102,46 @@ export function isMetricsServicePort(
   const target = p.targetPort ?? p.port;
   if (name !== undefined && isMetricsName(name)) return true;
   if (typeof target === 'string' && isMetricsName(target)) return true;
-  if (name === undefined) {
-    const numbers = [p.port, p.targetPort].filter((n): n is number => typeof n === 'number');
-    if (numbers.length && numbers.every((n) => EXPORTER_PORTS.has(n))) return true;
-  }
+  const numbers = [p.port, p.targetPort].filter((n): n is number => typeof n === 'number');
+  const exporter = numbers.length > 0 && numbers.every((n) => EXPORTER_PORTS.has(n));
+  if (exporter && name === undefined) return true;
   if (get(service.value, ['spec', 'clusterIP']) !== 'None') return false;
   // Headless: Prometheus discovers its endpoints; an exporter's port number says what it is.
-  const numbers = [p.port, p.targetPort].filter((n): n is number => typeof n === 'number');
-  if (numbers.length && numbers.every((n) => EXPORTER_PORTS.has(n))) return true;
+  return exporter || scraped(service, p, target) || monitored(service, name, target, monitors);
+}
+
+/** The Service's `prometheus.io/scrape` annotations name this port. */
+function scraped(service: K8sObject, p: Record<string, unknown>, target: unknown): boolean {
   const a = annotations(service);
   const scrapePort = a['prometheus.io/port'];
-  if (
+  return (
     String(a['prometheus.io/scrape']) === 'true' &&
     scrapePort !== undefined &&
     (String(scrapePort) === String(p.port) || String(scrapePort) === String(target))
-  )
-    return true;
+  );
+}
+
+/** A ServiceMonitor of the input scrapes this Service through this port. */
+function monitored(
+  service: K8sObject,
+  name: string | undefined,
+  target: unknown,
+  monitors: Monitors,
+): boolean {
   const labels = labelsOf(service);
   const ns = namespaceOf(service);
-  for (const monitor of monitors.serviceMonitors) {
-    if (!watches(monitor, ns) || !selects(get(monitor.value, ['spec', 'selector']), labels, false))
-      continue;
-    for (const endpoint of asArray(get(monitor.value, ['spec', 'endpoints']))) {
-      const e = asRecord(endpoint);
-      if (name !== undefined && e.port === name) return true;
-      if (e.targetPort !== undefined && String(e.targetPort) === String(target)) return true;
-    }
-  }
-  return false;
+  return monitors.serviceMonitors.some(
+    (monitor) =>
+      watches(monitor, ns) &&
+      selects(get(monitor.value, ['spec', 'selector']), labels, false) &&
+      asArray(get(monitor.value, ['spec', 'endpoints'])).some((endpoint) => {
+        const e = asRecord(endpoint);
+        return (
+          (name !== undefined && e.port === name) ||
+          (e.targetPort !== undefined && String(e.targetPort) === String(target))
+        );
+      }),
+  );
 }
 
 /** Port names that say a container serves clients; a monitor or annotation never overrides them. */

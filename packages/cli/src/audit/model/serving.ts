@@ -92,6 +92,56 @@ function podOf(workload: Workload) {
   };
 }
 
+/** Notes that a Service port reaches a container; a users port outranks a metrics one. */
+function record(
+  audience: Map<Container, Serving['audience']>,
+  via: Map<Container, string[]>,
+  container: Container,
+  metrics: boolean,
+  service: string,
+): void {
+  if (!metrics || !audience.has(container)) audience.set(container, metrics ? 'metrics' : 'users');
+  const list = via.get(container) ?? [];
+  if (!list.includes(service)) list.push(service);
+  via.set(container, list);
+}
+
+/**
+ * Which containers the Services' ports reach, and whether for users or only for metrics (a metrics
+ * port, or a metrics proxy behind it); and whether any port serves users at all.
+ */
+function reached(
+  topology: Topology,
+  exposure: Exposure,
+  candidates: readonly Container[],
+): {
+  audience: Map<Container, Serving['audience']>;
+  via: Map<Container, string[]>;
+  anyUsers: boolean;
+} {
+  const audience = new Map<Container, Serving['audience']>();
+  const via = new Map<Container, string[]>();
+  let anyUsers = false;
+  for (const service of exposure.services) {
+    for (const raw of asArray(get(service.value, ['spec', 'ports']))) {
+      const p = asRecord(raw);
+      const target = p.targetPort ?? p.port;
+      const byPort = isMetricsServicePort(service, raw, topology.monitors);
+      const hits = candidates.filter((c) => {
+        const { numbers, names } = portsOf(c);
+        return typeof target === 'number' ? numbers.has(target) : names.has(String(target));
+      });
+      if (hits.length === 0 && !byPort) anyUsers = true;
+      for (const c of hits) {
+        const metrics = byPort || isMetricsProxy(c);
+        anyUsers ||= !metrics;
+        record(audience, via, c, metrics, service.name);
+      }
+    }
+  }
+  return { audience, via, anyUsers };
+}
+
 function findServing(topology: Topology, workload: Workload): Serving[] {
   const exposure = topology.exposure(workload);
   const candidates = workload.containers.filter((c) => !injected(c));
@@ -110,30 +160,7 @@ function findServing(topology: Topology, workload: Workload): Serving[] {
         : 'users',
     }));
   }
-  const audience = new Map<Container, 'users' | 'metrics'>();
-  const via = new Map<Container, string[]>();
-  let anyUsers = false;
-  for (const service of exposure.services) {
-    for (const raw of asArray(get(service.value, ['spec', 'ports']))) {
-      const p = asRecord(raw);
-      const target = p.targetPort ?? p.port;
-      const byPort = isMetricsServicePort(service, raw, topology.monitors);
-      let hitAny = false;
-      for (const c of candidates) {
-        const { numbers, names } = portsOf(c);
-        const hit = typeof target === 'number' ? numbers.has(target) : names.has(String(target));
-        if (!hit) continue;
-        hitAny = true;
-        const metrics = byPort || isMetricsProxy(c);
-        if (!metrics) anyUsers = true;
-        if (!metrics || !audience.has(c)) audience.set(c, metrics ? 'metrics' : 'users');
-        const list = via.get(c) ?? [];
-        if (!list.includes(service.name)) list.push(service.name);
-        via.set(c, list);
-      }
-      if (!hitAny && !byPort) anyUsers = true;
-    }
-  }
+  const { audience, via, anyUsers } = reached(topology, exposure, candidates);
   const allVia = exposure.services.map((s) => `Service "${s.name}"`).join(', ');
   // The Service reaches a native sidecar (a front proxy), not the app: sidecar-termination-order.
   if (!audience.size && targetsNativeSidecar(workload, exposure)) return [];

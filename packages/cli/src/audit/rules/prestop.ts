@@ -1,6 +1,6 @@
 import { isRecord } from '../../core/records.js';
 import type { K8sObject } from '../../manifest/types.js';
-import { type Container, get, seconds } from '../../manifest/workload.js';
+import { type Container, get, seconds, type Workload } from '../../manifest/workload.js';
 import type { Edit, Finding } from '../finding.js';
 import { appendToMap, replaceEntry, replaceScalar, spliceScalar } from '../fix/yaml-edit.js';
 import { dataPathOf } from '../model/data-path.js';
@@ -182,6 +182,26 @@ function graceEdit(
     : appendToMap(object, podSpecPath, [`terminationGracePeriodSeconds: ${grace}`]);
 }
 
+/** The container whose preStop + drain + margin exceeds the grace period the most, if any. */
+function worstContainer(
+  topology: Parameters<ManifestRule['check']>[0],
+  workload: Workload,
+  servingList: readonly { container: Container }[],
+  grace: number,
+  options: AuditOptions,
+): { container: Container; delay: number; need: number; drain: Drain } | undefined {
+  const serving = new Set(servingList.map((s) => s.container));
+  let worst: { container: Container; delay: number; need: number; drain: Drain } | undefined;
+  for (const container of workload.containers) {
+    const delay = preStopDelay(preStopOf(container));
+    if (!serving.has(container) && delay === 0) continue;
+    const drain = drainOf(topology, workload, container, options.appDrainSeconds);
+    const need = delay + drain.seconds + MARGIN_SECONDS;
+    if (need > grace && (!worst || need > worst.need)) worst = { container, delay, need, drain };
+  }
+  return worst;
+}
+
 export const graceBudget: ManifestRule = {
   id: 'grace-budget',
   severity: 'warning',
@@ -194,18 +214,9 @@ export const graceBudget: ManifestRule = {
       const raw = get(workload.podSpec, ['terminationGracePeriodSeconds']);
       const grace = seconds(raw) ?? DEFAULT_GRACE_SECONDS;
       const servingList = servingContainers(topology, workload);
-      const serving = new Set(servingList.map((s) => s.container));
       const metricsOnly =
         servingList.length > 0 && servingList.every((s) => s.audience === 'metrics');
-      let worst: { container: Container; delay: number; need: number; drain: Drain } | undefined;
-      for (const container of workload.containers) {
-        const delay = preStopDelay(preStopOf(container));
-        if (!serving.has(container) && delay === 0) continue;
-        const drain = drainOf(topology, workload, container, options.appDrainSeconds);
-        const need = delay + drain.seconds + MARGIN_SECONDS;
-        if (need > grace && (!worst || need > worst.need))
-          worst = { container, delay, need, drain };
-      }
+      const worst = worstContainer(topology, workload, servingList, grace, options);
       if (!worst) continue;
       const { container, delay, need, drain } = worst;
       const shown = raw === undefined ? `${grace}s (the default)` : `${grace}s`;
