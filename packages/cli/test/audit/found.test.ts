@@ -449,3 +449,19 @@ test('found: --kube-version 2.0 is refused', async () => {
   assert.equal(run.code, 2);
   assert.match(run.stderr, /--kube-version/);
 });
+
+test('--fix writes a UTF-16 file back as UTF-16 with its byte-order mark, and it audits clean', async () => {
+  const dir = folder({});
+  const text = app(withoutPreStop);
+  writeFileSync(
+    join(dir, 'utf16.yaml'),
+    Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]),
+  );
+  const fixed = await runCli(['audit', '--fix', 'utf16.yaml'], { cwd: dir });
+  assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
+  const bytes = readFileSync(join(dir, 'utf16.yaml'));
+  assert.deepEqual([...bytes.subarray(0, 2)], [0xff, 0xfe]);
+  assert.match(bytes.subarray(2).toString('utf16le'), /preStop:\n\s+sleep:\n\s+seconds: 5/);
+  const again = await runCli(['audit', 'utf16.yaml'], { cwd: dir });
+  assert.equal(again.code, 0, again.stdout);
+});

@@ -63,6 +63,28 @@ test('SARIF output validates against the SARIF 2.1.0 schema', () => {
   assert.equal(run.invocations[0].toolExecutionNotifications.length, 1);
 });
 
+test('SARIF of rendered Helm output locates findings at chart templates and still validates', () => {
+  const stream = `---\n# Source: web/templates/service.yaml\n${dirty.split('---\n')[1]}---\n# Source: web/templates/deployment.yaml\n${dirty.split('---\n')[0]}`;
+  const log = JSON.parse(
+    formatSarif({
+      result: audit([{ file: '-', text: stream, type: 'yaml', stdin: true }], defaults),
+      toolVersion: '0.1.0',
+      fixing: false,
+      skipped: [
+        { file: 'chart/templates/x.yaml', reason: 'template', detail: 'a Helm/Go template' },
+      ],
+    }),
+  );
+  assert.ok(validateSarif(structuredClone(log)), JSON.stringify(validateSarif.errors, null, 2));
+  const uris = log.runs[0].results.map(
+    (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+      r.locations[0]?.physicalLocation.artifactLocation.uri,
+  );
+  assert.ok(uris.length > 0);
+  for (const uri of uris) assert.equal(uri, 'web/templates/deployment.yaml');
+  assert.equal(log.runs[0].invocations[0].toolExecutionNotifications.length, 1);
+});
+
 test('the schema check is real: a broken log fails validation', () => {
   const log = JSON.parse(formatSarif(report()));
   log.runs[0].results[0].level = 'fatal';
