@@ -14,12 +14,19 @@ export const POD_NAMESPACE = 'default';
 /** The node's address as a pod sees it: every lab pod runs on this machine. */
 export const HOST_IP = '127.0.0.1';
 
-/** The variables the pod network gives every container: its address, port and name. */
+/**
+ * The variables the pod network gives every container. In a cluster each pod has its own network
+ * namespace, so a server bound to all interfaces or to 127.0.0.1 is private to its pod; the lab's
+ * pods share the machine's, each with its own 127.x.y.z, so the servers the lab knows of are pointed
+ * at the pod's address instead: the app's (`HOST`, `PORT`) and the lameduck runtime's admin server
+ * (`LAMEDUCK_ADMIN_HOST`). The manifest's `env` is applied after these and wins.
+ */
 export function podNetworkEnv(pod: PodIdentity): Record<string, string> {
   return {
     HOST: pod.ip,
     PORT: String(pod.port),
     POD_NAME: pod.name,
+    LAMEDUCK_ADMIN_HOST: pod.ip,
   };
 }
 

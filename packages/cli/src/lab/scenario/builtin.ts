@@ -113,8 +113,8 @@ export function scenarioSpec(name: ScenarioName, settings: ScenarioSettings): De
 
 /**
  * The manifest of examples/kubernetes/deployment.yaml, lab-sized: `node --import lameduck/auto`, the
- * admin server on the pod's address for probes and a preStop `httpGet /prestop` that holds the
- * kubelet for the drain delay; the delay covers the slowest proxy.
+ * admin server for probes (on the pod's address, as the lab's pod network gives it) and a preStop
+ * `httpGet /prestop` that holds the kubelet for the drain delay; the delay covers the slowest proxy.
  */
 function lameduckTemplate(
   base: PodTemplate,
@@ -135,7 +135,6 @@ function lameduckTemplate(
       ...base.env,
       LAMEDUCK_DRAIN_DELAY: `${drainCover}ms`,
       LAMEDUCK_GRACE_PERIOD: `${settings.graceMs}ms`,
-      LAMEDUCK_ADMIN_HOST: '$(HOST)',
       LAMEDUCK_ADMIN_PORT: String(admin),
       LAMEDUCK_LOG: 'off',
     },
