@@ -5,10 +5,10 @@
 // pod's admin server answers the probes and the preStop hook on its own 127.x.y.z.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -27,6 +27,7 @@ http
 
 test('examples/kubernetes/deployment.yaml runs unchanged in the lab: pods ready, zero failures', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lab-example-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'server.js'), SERVER);
   mkdirSync(join(dir, 'node_modules'));
   symlinkSync(library, join(dir, 'node_modules', 'lameduck'), 'dir');
