@@ -4,7 +4,7 @@ import { type Document, parseDocument, visit } from 'yaml';
 import type { Chunk, LineIndex } from './line-index.js';
 import type { InputError, Position, Source } from './types.js';
 
-export const YAML_OPTIONS = { uniqueKeys: false, prettyErrors: false } as const;
+export const YAML_OPTIONS = { uniqueKeys: false, prettyErrors: false, merge: true } as const;
 
 /** The first error the `yaml` parser finds in a document, located in the whole stream. */
 export function exactError(source: Source, chunk: Chunk, lines: LineIndex): InputError | undefined {

@@ -1,10 +1,23 @@
-import { constructFromEvents, EVENT_ID, type Event, parseEvents } from 'js-yaml';
+import {
+  CORE_SCHEMA,
+  constructFromEvents,
+  EVENT_ID,
+  type Event,
+  mergeTag,
+  parseEvents,
+} from 'js-yaml';
 import { parseDocument } from 'yaml';
 import { isRecord } from '../core/records.js';
 import { LineIndex, splitDocuments } from './line-index.js';
 import { exactError, YAML_OPTIONS } from './parse-error.js';
 import { buildTree, child, type SyntaxNode } from './syntax-tree.js';
 import type { InputError, K8sObject, Source, Syntax } from './types.js';
+
+/**
+ * YAML 1.2's core schema plus merge keys (`<<: *defaults`), which kubectl's YAML reader (go-yaml)
+ * resolves, so a manifest means here what it means to the API server.
+ */
+const SCHEMA = CORE_SCHEMA.withTags(mergeTag);
 
 export interface ParsedManifests {
   readonly objects: K8sObject[];
@@ -13,7 +26,7 @@ export interface ParsedManifests {
 
 /**
  * Parses a YAML (or JSON) stream. Every document, and every item of a `kind: List`, becomes one
- * object. js-yaml's event stream gives both the values and the source offsets (for positions and
+ * object; merge keys (`<<`) are resolved. js-yaml's event stream gives both the values and the source offsets (for positions and
  * fixes) in one fast pass; a document it rejects is parsed again by the `yaml` package, whose error
  * (with file:line:column) is reported, and skipped: the rest of the stream is still audited.
  * Documents that are not Kubernetes objects (no `kind`) are ignored.
@@ -29,7 +42,7 @@ export function parseManifests(source: Source): ParsedManifests {
     let events: Event[] | undefined;
     try {
       events = parseEvents(chunk.text, {});
-      value = constructFromEvents(events, { source: chunk.text, json: true })[0];
+      value = constructFromEvents(events, { source: chunk.text, json: true, schema: SCHEMA })[0];
     } catch {
       const error = exactError(source, chunk, lines);
       if (error) {
@@ -63,7 +76,7 @@ function parseStream(source: Source, lines: LineIndex, objects: K8sObject[]): bo
   let values: unknown[];
   try {
     events = parseEvents(source.text, {});
-    values = constructFromEvents(events, { source: source.text, json: true });
+    values = constructFromEvents(events, { source: source.text, json: true, schema: SCHEMA });
   } catch {
     return false;
   }
