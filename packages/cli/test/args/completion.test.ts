@@ -160,13 +160,17 @@ describe('bash', () => {
 describe('zsh', {
   skip: has('zsh') ? false : 'zsh is not installed (scripts/system-deps.mjs)',
 }, () => {
-  const complete = (line: string): string[] => {
-    const out = execFileSync('zsh', ['-f', zshHarness, path('zsh'), line], {
+  /** The candidates zsh offers for each line, typed one after the other into one zsh. */
+  const complete = (lines: string[]): string[][] => {
+    const out = execFileSync('zsh', ['-f', zshHarness, path('zsh'), ...lines], {
       encoding: 'utf8',
-      timeout: 20_000,
+      timeout: 60_000,
     });
-    const words = [...out.matchAll(/^<(.+)>\r?$/gm)].map((m) => m[1] as string);
-    return [...new Set(words.filter((w) => !/^:(ready|done):$/.test(w)))].sort();
+    return out
+      .split(/<:done:\d+:>/)
+      .slice(0, lines.length)
+      .map((part) => [...new Set([...part.matchAll(/^<(.+)>\r?$/gm)].map((m) => m[1] as string))])
+      .map((words) => words.filter((w) => w !== ':ready:').sort());
   };
 
   test('the script is valid zsh', () => {
@@ -174,13 +178,19 @@ describe('zsh', {
   });
 
   test('zsh offers subcommands, flags, enum values and list items', () => {
-    assert.deepEqual(complete('lameduck lo'), ['load']);
-    assert.deepEqual(complete('lameduck load --keep'), ['--keepalive']);
-    assert.deepEqual(complete('lameduck load --keepalive '), ['off', 'on']);
-    assert.deepEqual(complete('lameduck audit --format='), ['json', 'junit', 'sarif', 'text']);
-    assert.deepEqual(complete('lameduck lab --scenario naive,sig'), ['sigterm-exit']);
-    assert.deepEqual(complete('lameduck completion '), ['bash', 'fish', 'zsh']);
-    assert.deepEqual(complete('lameduck help l'), ['lab', 'load']);
+    const cases: [string, string[]][] = [
+      ['lameduck lo', ['load']],
+      ['lameduck load --keep', ['--keepalive']],
+      ['lameduck load --keepalive ', ['off', 'on']],
+      ['lameduck audit --format=', ['json', 'junit', 'sarif', 'text']],
+      ['lameduck lab --scenario naive,sig', ['sigterm-exit']],
+      ['lameduck completion ', ['bash', 'fish', 'zsh']],
+      ['lameduck help l', ['lab', 'load']],
+    ];
+    const replies = complete(cases.map(([line]) => line));
+    cases.forEach(([line, expected], i) => {
+      assert.deepEqual(replies[i], expected, line);
+    });
   });
 });
 
