@@ -3,6 +3,7 @@ export { type ExitRemap, exitCodeOf, parseRemap, remapExit } from './exit-code.j
 export { loadReaper, type Reaper, type ReaperStatus } from './native.js';
 export { type ProcessEntry, parseStat, readProcessTable } from './proc.js';
 export { Readiness, type ReadinessOptions } from './readiness.js';
+export { prepareReadyFile, type ReadyFile } from './ready-file.js';
 export { FORWARDED_SIGNALS, type Kill, type SignalSource } from './signals.js';
 export { type StartChild, startChild } from './spawn.js';
 export { supervise } from './supervisor.js';

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseArgs } from '../src/args/parse.ts';
-import { defineCommand } from '../src/args/spec.ts';
-import { commandUsage } from '../src/args/usage.ts';
-import { LameduckError } from '../src/core/errors.ts';
+import { parseArgs } from '../../src/args/parse.ts';
+import { defineCommand } from '../../src/args/spec.ts';
+import { closest, editDistance } from '../../src/args/suggest.ts';
+import { commandUsage } from '../../src/args/usage.ts';
+import { LameduckError } from '../../src/core/errors.ts';
 
 const demo = defineCommand({
   name: 'demo',
@@ -97,4 +98,58 @@ test('help is generated from the spec, with every default', () => {
   assert.match(text, /--duration <duration>\s+How long \(default: 10s\)/);
   assert.match(text, /-H, --header <value>/);
   assert.match(text, /--max-failures <n>\s+Allowed failures \(default: 0\)/);
+});
+
+test('--version after a subcommand is seen like --help: no missing-argument error', () => {
+  const parsed = parseArgs(demo, ['--version']);
+  assert.equal(parsed.version, true);
+  assert.equal(parsed.help, false);
+  // After `--` it belongs to the command being run.
+  assert.equal(parseArgs(demo, ['u', '--', 'node', '--version']).version, false);
+});
+
+test('a positional with choices accepts only those, with a suggestion', () => {
+  const shell = defineCommand({
+    name: 'shell',
+    summary: 'A command with a positional choice',
+    positionals: [
+      { name: 'shell', description: 'A shell', required: true, choices: ['bash', 'zsh'] },
+    ],
+    options: {},
+    async run() {
+      return 0;
+    },
+  });
+  assert.deepEqual(parseArgs(shell, ['zsh']).positionals, ['zsh']);
+  try {
+    parseArgs(shell, ['bsh']);
+    assert.fail('expected a usage error');
+  } catch (error) {
+    assert.ok(error instanceof LameduckError);
+    assert.equal(error.exitCode, 2);
+    assert.match(
+      error.message,
+      /<shell> expects one of bash, zsh, got "bsh" \(did you mean bash\?\)/,
+    );
+  }
+});
+
+test('closest suggests a unique extension or a near typo, and nothing for a stranger', () => {
+  const names = ['audit', 'completion', 'lab', 'load', 'run'];
+  assert.equal(closest('lod', names), 'load');
+  assert.equal(closest('comp', names), 'completion');
+  assert.equal(closest('rnu', names), 'run');
+  assert.equal(closest('audti', names), 'audit');
+  assert.equal(closest('kubectl', names), undefined);
+  assert.equal(closest('x', names), undefined);
+  assert.equal(editDistance('kitten', 'sitting'), 3);
+  // Symmetric, and zero only for equal words.
+  for (const [a, b] of [
+    ['load', 'lab'],
+    ['', 'run'],
+    ['--rate', '--rat'],
+  ] as const) {
+    assert.equal(editDistance(a, b), editDistance(b, a));
+    assert.ok(editDistance(a, b) > 0);
+  }
 });
