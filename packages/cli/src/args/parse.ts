@@ -71,7 +71,10 @@ export function parseArgs<S extends OptionSpecs>(
       let raw = token.inline;
       if (token.option.kind !== 'boolean' && raw === undefined) {
         raw = argv[i + 1];
-        if (raw === undefined || (raw.startsWith('-') && !isNegativeNumber(token.option, raw))) {
+        if (
+          raw === undefined ||
+          (raw.startsWith('-') && raw !== '-' && !isNegativeNumber(token.option, raw))
+        ) {
           throw usageError(
             `lameduck ${command.name}: ${token.flag} needs a value (${expectation(token.option)})`,
           );

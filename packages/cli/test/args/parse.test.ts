@@ -153,3 +153,12 @@ test('closest suggests a unique extension or a near typo, and nothing for a stra
     assert.ok(editDistance(a, b) > 0);
   }
 });
+
+test('a lone - is a value (standard output), not a flag; other dashes are still refused', () => {
+  const spaced = parseArgs(demo, ['http://x', '--header', '-']);
+  assert.deepEqual(spaced.options.header, ['-']);
+  assert.throws(
+    () => parseArgs(demo, ['http://x', '--header', '--quiet']),
+    /--header needs a value/,
+  );
+});

@@ -119,8 +119,8 @@ spec:
       '--quick',
       '--rollout-timeout',
       '3s',
-      // `--json -` once args/parse.ts takes a lone `-` as a value; the lab handles both the same.
-      '--json=-',
+      '--json',
+      '-',
     ],
     dir,
   );
