@@ -3,6 +3,7 @@
 // SIGTERM must reach the JVM, the JVM's shutdown hook must finish its drain while requests keep being
 // served, and PID 1 must stay until the JVM has exited. The same script under `tini -g` is the
 // control: the JVM is signalled too, but tini exits with bash and the kernel kills the JVM mid-drain.
+// The Python example (examples/python/app.py) runs through the same harness.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { namespaceUnavailable } from '../../cli/test/run/fixtures/namespace.ts';
 import { lameduckInit } from '../../cli/test/run/fixtures/programs.ts';
 
 const exampleDir = fileURLToPath(new URL('../../../examples/java/', import.meta.url));
+const pythonApp = fileURLToPath(new URL('../../../examples/python/app.py', import.meta.url));
 const DRAIN_MS = 2000;
 
 function whyNot(): string | false {
@@ -26,7 +28,7 @@ function whyNot(): string | false {
   return false;
 }
 
-interface JavaRun {
+interface ServiceRun {
   code: number;
   exitMs: number;
   stdout: string[];
@@ -46,13 +48,17 @@ async function waitFor<T>(what: string, ms: number, check: () => T | undefined):
   }
 }
 
-/** Runs `init + start.sh` as PID 1, keeps one client busy, SIGTERMs PID 1 and watches the drain. */
-async function runJava(init: readonly string[], classes: string): Promise<JavaRun> {
+/** Runs `init + app` as PID 1, keeps one client busy, SIGTERMs PID 1 and watches the drain. */
+async function runService(
+  init: readonly string[],
+  app: readonly string[],
+  env: Record<string, string> = {},
+): Promise<ServiceRun> {
   const child: ChildProcess = spawn(
     'unshare',
-    ['--pid', '--fork', '--mount-proc', '--kill-child', ...init, join(exampleDir, 'start.sh')],
+    ['--pid', '--fork', '--mount-proc', '--kill-child', ...init, ...app],
     {
-      env: { ...process.env, PORT: '0', DRAIN_MS: String(DRAIN_MS), APP_CLASSPATH: classes },
+      env: { ...process.env, PORT: '0', DRAIN_MS: String(DRAIN_MS), ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
@@ -130,9 +136,11 @@ describe('a JDK HttpServer started by a bash script without a trap', { skip: why
     assert.equal(javac.status, 0, javac.stderr);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
+  const runJava = (init: readonly string[]) =>
+    runService(init, [join(exampleDir, 'start.sh')], { APP_CLASSPATH: classes });
 
   test('under lameduck-init as PID 1: the JVM drains to the end while it serves, then PID 1 exits 143', async () => {
-    const run = await runJava([...lameduckInit.argv, '--grace', '20s', '--'], classes);
+    const run = await runJava([...lameduckInit.argv, '--grace', '20s', '--']);
     assert.ok(run.stdout.includes('draining'), `the JVM got SIGTERM: ${run.stdout.join(' | ')}`);
     assert.ok(run.stdout.includes('drained'), `the drain finished: ${run.stdout.join(' | ')}`);
     assert.equal(run.code, 143, 'bash was ended by SIGTERM: 128 + 15');
@@ -146,10 +154,27 @@ describe('a JDK HttpServer started by a bash script without a trap', { skip: why
   test('control: under `tini -g` the JVM is killed with bash, before its drain is done', {
     skip: tini ? false : 'tini is not installed (Debian package tini)',
   }, async () => {
-    const run = await runJava(['tini', '-g', '--'], classes);
+    const run = await runJava(['tini', '-g', '--']);
     // The JVM gets SIGTERM too, but tini exits with bash and the kernel kills the JVM, often before
     // its shutdown hook has printed anything.
     assert.ok(!run.stdout.includes('drained'), `the drain was cut: ${run.stdout.join(' | ')}`);
     assert.ok(run.exitMs < DRAIN_MS, `PID 1 left before the drain could end (${run.exitMs} ms)`);
+  });
+});
+
+describe('examples/python/app.py under lameduck-init as PID 1', {
+  skip: namespaceUnavailable() ?? lameduckInit.unavailable ?? false,
+}, () => {
+  test('drains to the end while it serves; --remap-exit 143:0 is not needed, it exits 0', async () => {
+    const run = await runService(
+      [...lameduckInit.argv, '--grace', '20s', '--'],
+      ['python3', pythonApp],
+    );
+    assert.ok(run.stdout.includes('drained'), `the drain finished: ${run.stdout.join(' | ')}`);
+    assert.equal(run.code, 0);
+    assert.ok(run.exitMs >= DRAIN_MS - 100, `PID 1 stayed for the drain (${run.exitMs} ms)`);
+    assert.deepEqual(run.failedAfterTerm, [], 'no request failed during the drain');
+    assert.ok(run.servedAfterTerm > 0, 'requests were served during the drain');
+    assert.ok(run.closingAfterTerm > 0, 'draining responses said Connection: close');
   });
 });
