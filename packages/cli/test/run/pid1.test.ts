@@ -14,11 +14,11 @@ import {
   readLog,
   runInNamespace,
 } from './fixtures/namespace.ts';
-import { programs } from './fixtures/programs.ts';
+import { pid1Programs } from './fixtures/programs.ts';
 
 const unavailable = namespaceUnavailable();
 
-for (const program of programs) {
+for (const program of pid1Programs) {
   const lameduck = (...flags: string[]) => [...program.argv, '--grace', '5s', ...flags, '--'];
   // lameduck-init always reaps; lameduck run does with its optional native reaper.
   const reaper = program.native ? ({ available: true } as const) : loadReaper(process.env);
