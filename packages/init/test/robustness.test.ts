@@ -70,7 +70,8 @@ describe('lameduck-init under abuse', { skip: program.unavailable ?? false }, ()
         assert.equal(await cli.exited, 0, cli.stderr().slice(-2000));
         const stderr = cli.stderr();
         assert.match(stderr, /1000 process\(es\) left after the main child/);
-        assert.equal((stderr.match(/reaped orphan \d+ \(sleep\)/g) ?? []).length, 1000);
+        // Under load a few children may still be the forked sh, not yet sleep, when SIGTERM comes.
+        assert.equal((stderr.match(/reaped orphan \d+ \((sleep|sh)\)/g) ?? []).length, 1000);
         assert.match(stderr, /every process of the app has exited/);
         assert.doesNotMatch(stderr, /grace period/);
       },
