@@ -10,7 +10,15 @@
 // Without --out the binary goes to build/<target>/lameduck-init. Exits non-zero with one line on
 // stderr when no compiler for the target is found or the compiler fails.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { arch } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +26,16 @@ import { fileURLToPath } from 'node:url';
 export const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const srcDir = join(packageDir, 'src');
 
-const COMMON = ['-std=c11', '-D_GNU_SOURCE', '-Wall', '-Wextra', '-Wshadow'];
+/** The package's version, printed by --version as `lameduck --version` prints the CLI's. */
+const VERSION = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')).version;
+const COMMON = [
+  '-std=c11',
+  '-D_GNU_SOURCE',
+  '-Wall',
+  '-Wextra',
+  '-Wshadow',
+  `-DLAMEDUCK_VERSION="${VERSION}"`,
+];
 const RELEASE = [
   '-O2',
   '-static',

@@ -54,7 +54,7 @@ static const char USAGE[] =
     "      --drain-delay <duration>      On SIGTERM, report not ready and wait this "
     "long before passing SIGTERM on (default: 0)\n"
     "      --ready-file <path>           Write this file as the app starts; remove "
-    "it the moment SIGTERM arrives\n"
+    "it the moment SIGTERM arrives (links are followed)\n"
     "      --ready-port <n>              Serve readiness over HTTP on this port: "
     "200, then 503 from SIGTERM on\n"
     "      --ready-host <address>        Address for --ready-port (default: all "
@@ -66,6 +66,7 @@ static const char USAGE[] =
     "      --verbose                     Say on stderr what happens: signals, "
     "delays, exits, reaped zombies\n"
     "  -h, --help                        Show this help\n"
+    "      --version                     Show the version of lameduck\n"
     "\n"
     "Examples:\n"
     "  " PROGRAM " -- ./start.sh\n"
@@ -167,6 +168,7 @@ enum cli_outcome cli_parse(int argc, char *const argv[], struct options *options
   remap_init(&options->remap);
   bool given[FLAG_COUNT] = {false};
   bool help = false;
+  bool version = false;
   const char *unexpected = NULL;
   for (int i = 1; i < argc; i++) {
     const char *arg = argv[i];
@@ -180,6 +182,10 @@ enum cli_outcome cli_parse(int argc, char *const argv[], struct options *options
     }
     if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
       help = true;
+      continue;
+    }
+    if (strcmp(arg, "--version") == 0) {
+      version = true;
       continue;
     }
     if (arg[0] != '-' || strcmp(arg, "-") == 0) {
@@ -234,6 +240,7 @@ enum cli_outcome cli_parse(int argc, char *const argv[], struct options *options
     if (!store(flag, negated, raw, options, error, size)) return CLI_USAGE_ERROR;
   }
   if (help) return CLI_HELP;
+  if (version) return CLI_VERSION;
   if (unexpected != NULL) {
     snprintf(error, size, "%s: unexpected argument \"%s\" (put the command to run after `--`)",
              PROGRAM, unexpected);

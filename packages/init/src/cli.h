@@ -22,7 +22,7 @@ struct options {
   char *const *command;
 };
 
-enum cli_outcome { CLI_RUN, CLI_HELP, CLI_USAGE_ERROR };
+enum cli_outcome { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_USAGE_ERROR };
 
 /** Parses argv[1..]; on CLI_USAGE_ERROR `error` holds the message. */
 enum cli_outcome cli_parse(int argc, char *const argv[], struct options *options, char *error,

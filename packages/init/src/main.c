@@ -8,6 +8,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+
+#ifndef LAMEDUCK_VERSION
+#define LAMEDUCK_VERSION "0.0.0-dev"
+#endif
 #include "log.h"
 #include "supervisor.h"
 #include "sys.h"
@@ -34,6 +38,9 @@ int main(int argc, char *argv[]) {
   switch (cli_parse(argc, argv, &options, error, sizeof error)) {
   case CLI_HELP:
     (void)sys_write_all(STDOUT_FILENO, cli_usage(), strlen(cli_usage()));
+    return 0;
+  case CLI_VERSION:
+    (void)sys_write_all(STDOUT_FILENO, LAMEDUCK_VERSION "\n", strlen(LAMEDUCK_VERSION "\n"));
     return 0;
   case CLI_USAGE_ERROR:
     dprintf(STDERR_FILENO, "%s\nRun '%s --help' for usage.\n", error, PROGRAM);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -79,51 +80,173 @@ static int bound_port(int fd) {
   return ntohs(((struct sockaddr_in *)&address)->sin_port);
 }
 
-static bool write_file(const char *file) {
+/** Symbolic-link hops followed before the path counts as a loop (as the Node CLI does). */
+#define MAX_LINKS 40
+
+/** `-`, /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N: an open stream, never a ready file. */
+static bool is_stream_path(const char *path) {
+  if (strcmp(path, "-") == 0 || strcmp(path, "/dev/stdout") == 0 ||
+      strcmp(path, "/dev/stderr") == 0) {
+    return true;
+  }
+  const char *rest = NULL;
+  if (strncmp(path, "/dev/fd/", 8) == 0) rest = path + 8;
+  else if (strncmp(path, "/proc/self/fd/", 14) == 0) rest = path + 14;
+  if (rest == NULL || *rest == '\0') return false;
+  for (; *rest; rest++) {
+    if (*rest < '0' || *rest > '9') return false;
+  }
+  return true;
+}
+
+/** The folder part of `path` ("." when it has none), into `out`. */
+static void folder_of(const char *path, char *out, size_t size) {
+  const char *slash = strrchr(path, '/');
+  if (slash == NULL) snprintf(out, size, ".");
+  else if (slash == path) snprintf(out, size, "/");
+  else snprintf(out, size, "%.*s", (int)(slash - path), path);
+}
+
+static int refuse(const char *given, const char *what) {
+  warn("--ready-file expects the path of a regular file (it is removed when SIGTERM arrives), got "
+       "\"%s\", which is %s",
+       given, what);
+  return 2;
+}
+
+/**
+ * Follows `given` through its symbolic links into `out` and checks that it can be a ready file.
+ * Returns 0, or 2 after saying why.
+ */
+static int resolve_ready_file(const char *given, char *out, size_t size) {
+  if (given[0] == '\0') {
+    warn("cannot write --ready-file \"\": expected a file path");
+    return 2;
+  }
+  if (snprintf(out, size, "%s", given) >= (int)size) {
+    warn("cannot write --ready-file \"%s\": the path is too long", given);
+    return 2;
+  }
+  for (int hops = 0;; hops++) {
+    if (is_stream_path(out)) return refuse(given, "standard output or another open stream");
+    if (hops > MAX_LINKS) {
+      warn("cannot write --ready-file \"%s\": too many symbolic links (a loop?)", given);
+      return 2;
+    }
+    struct stat info;
+    if (lstat(out, &info) != 0) {
+      if (errno != ENOENT && errno != ENOTDIR) {
+        warn("cannot write --ready-file \"%s\": %s", given, strerror(errno));
+        return 2;
+      }
+      break; // a new file
+    }
+    if (S_ISLNK(info.st_mode)) {
+      char target[4096];
+      ssize_t length = readlink(out, target, sizeof target - 1);
+      if (length < 0) {
+        warn("cannot write --ready-file \"%s\": %s", given, strerror(errno));
+        return 2;
+      }
+      target[length] = '\0';
+      char next[4096];
+      int written;
+      if (target[0] == '/') {
+        written = snprintf(next, sizeof next, "%s", target);
+      } else {
+        char folder[4096];
+        folder_of(out, folder, sizeof folder);
+        written = snprintf(next, sizeof next, "%s/%s", folder, target);
+      }
+      if (written < 0 || (size_t)written >= size) {
+        warn("cannot write --ready-file \"%s\": the path is too long", given);
+        return 2;
+      }
+      memcpy(out, next, (size_t)written + 1);
+      continue;
+    }
+    if (S_ISDIR(info.st_mode)) {
+      warn("cannot write --ready-file \"%s\": %s is a folder", given, out);
+      return 2;
+    }
+    if (!S_ISREG(info.st_mode)) return refuse(given, "a device, FIFO or socket");
+    break;
+  }
+  char folder[4096];
+  folder_of(out, folder, sizeof folder);
+  struct stat info;
+  if (stat(folder, &info) != 0) {
+    if (errno == ENOENT) warn("cannot write --ready-file \"%s\": the folder %s does not exist", given, folder);
+    else warn("cannot write --ready-file \"%s\": the folder %s: %s", given, folder, strerror(errno));
+    return 2;
+  }
+  if (!S_ISDIR(info.st_mode)) {
+    warn("cannot write --ready-file \"%s\": %s is not a folder", given, folder);
+    return 2;
+  }
+  return 0;
+}
+
+/**
+ * Writes `ready` atomically: a temporary file in the file's own folder, then a rename over it.
+ * Returns 0, 2 when the folder takes no new file, 1 when a later step failed.
+ */
+static int write_file(const char *given, const char *file) {
   char temp[4096];
   struct timespec now;
   clock_gettime(CLOCK_REALTIME, &now);
   int written = snprintf(temp, sizeof temp, "%s.%d%09ld.tmp", file, (int)getpid(), now.tv_nsec);
   if (written < 0 || (size_t)written >= sizeof temp) {
-    warn("--ready-file cannot be written: %s: the path is too long", file);
-    return false;
+    warn("cannot write --ready-file \"%s\": the path is too long", given);
+    return 2;
   }
-  int fd = sys_open(temp, O_WRONLY | O_CREAT | O_EXCL, 0644);
+  int fd = sys_open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) {
-    warn("--ready-file cannot be written: %s: %s", file, strerror(errno));
-    return false;
+    char folder[4096];
+    folder_of(file, folder, sizeof folder);
+    warn("cannot write --ready-file \"%s\": the folder %s does not take new files (%s)", given,
+         folder, strerror(errno));
+    return 2;
   }
   bool ok = sys_write_all(fd, "ready\n", 6) == 6;
   int error = errno;
+  if (ok && fsync(fd) != 0) ok = false, error = errno;
   if (close(fd) != 0 && ok) ok = false, error = errno;
   if (ok && rename(temp, file) != 0) ok = false, error = errno;
   if (!ok) {
     unlink(temp);
-    warn("--ready-file cannot be written: %s: %s", file, strerror(error));
+    warn("cannot write --ready-file \"%s\": %s", given, strerror(error));
+    return 1;
   }
-  return ok;
+  return 0;
 }
 
-bool readiness_start(struct readiness *readiness, const char *file, int port, const char *host) {
+int readiness_start(struct readiness *readiness, const char *file, int port, const char *host) {
   *readiness = (struct readiness){.ready = true, .file = NULL, .listener = -1, .port = -1};
   for (size_t i = 0; i < READINESS_MAX_CONNECTIONS; i++) readiness->connections[i].fd = -1;
+  // The file's checks come first: a path that can never be a ready file is a usage error (2).
+  if (file != NULL) {
+    int code = resolve_ready_file(file, readiness->file_path, sizeof readiness->file_path);
+    if (code != 0) return code;
+  }
   if (port >= 0) {
     int fd = host ? listen_host(host, port) : listen_everywhere(port);
     if (fd < 0) {
       warn("--ready-port %d cannot listen: %s", port, fd == -2 ? "ENOTFOUND" : errno_name(errno));
-      return false;
+      return 1;
     }
     readiness->listener = fd;
     readiness->port = bound_port(fd);
   }
   if (file != NULL) {
-    if (!write_file(file)) {
+    int code = write_file(file, readiness->file_path);
+    if (code != 0) {
       readiness_close(readiness);
-      return false;
+      return code;
     }
-    readiness->file = file;
+    readiness->file = readiness->file_path;
   }
-  return true;
+  return 0;
 }
 
 void readiness_drain(struct readiness *readiness) {

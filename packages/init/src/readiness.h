@@ -22,7 +22,9 @@ struct readiness_connection {
 
 struct readiness {
   bool ready;
+  /** The real ready file (symbolic links followed), or NULL when there is none. */
   const char *file;
+  char file_path[4096];
   /** The listening socket (dual-stack [::] for all interfaces); -1 when there is no endpoint. */
   int listener;
   int port;
@@ -30,10 +32,15 @@ struct readiness {
 };
 
 /**
- * Listens on `port` (unless it is -1) and writes `file` (unless NULL) atomically. On failure says why
- * on stderr (naming the flag) and returns false; nothing is left behind.
+ * Checks and writes `file` (unless NULL) and listens on `port` (unless it is -1). The file is treated
+ * as `lameduck run` treats it: symbolic links are followed hop by hop (the link stays a link; the file
+ * it points at is written atomically and later removed), and it must be a regular file or a new one
+ * in a folder that exists. Returns 0, or the exit code on failure after saying why on stderr (naming
+ * the flag): 2 when the path cannot be a ready file (a stream, a device, a FIFO, a folder, a folder
+ * that does not exist or takes no new files), 1 when writing it failed afterwards or the port cannot
+ * listen. Nothing is left behind.
  */
-bool readiness_start(struct readiness *readiness, const char *file, int port, const char *host);
+int readiness_start(struct readiness *readiness, const char *file, int port, const char *host);
 /** Not ready from now on: the file is removed, the endpoint answers 503. */
 void readiness_drain(struct readiness *readiness);
 /** Adds the descriptors to watch; returns how many were added. */

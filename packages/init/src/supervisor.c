@@ -188,10 +188,11 @@ int supervise(const struct options *options) {
     warn("cannot take over signals: %s", strerror(errno));
     return 1;
   }
-  if (!readiness_start(&s.readiness, options->ready_file, options->ready_port,
-                       options->ready_host)) {
+  int failed = readiness_start(&s.readiness, options->ready_file, options->ready_port,
+                               options->ready_host);
+  if (failed != 0) {
     close(signal_fd);
-    return 1;
+    return failed;
   }
   if (s.readiness.port >= 0) debug("readiness endpoint on port %d", s.readiness.port);
   int code = 0;

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { parseDockerfile } from '../../cli/src/audit/dockerfile.ts';
+import { parseDockerfile } from '../../cli/src/audit/input/dockerfile-parser.ts';
 import { lameduckBin } from '../../cli/test/run/fixtures/namespace.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));

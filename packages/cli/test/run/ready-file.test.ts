@@ -17,6 +17,7 @@ import { after, test } from 'node:test';
 import { LameduckError } from '../../src/core/errors.ts';
 import { prepareReadyFile } from '../../src/run/ready-file.ts';
 import { withCli } from './fixtures/cli.ts';
+import { programs } from './fixtures/programs.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lameduck-ready-file-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -79,3 +80,55 @@ test('lameduck run with an unwritable --ready-file exits 2 and never starts the 
     },
   );
 });
+
+// The same checks hold for the native init: one behaviour spec for both programs.
+for (const program of programs) {
+  test(`${program.name}: --ready-file through a link, and paths that cannot be one`, {
+    skip: program.unavailable ?? false,
+  }, async () => {
+    const case_ = mkdtempSync(join(dir, 'program-'));
+    mkdirSync(join(case_, 'real'));
+    symlinkSync('real/ready', join(case_, 'link'));
+    const seen = join(case_, 'seen');
+    await withCli(
+      () => [
+        '--ready-file',
+        join(case_, 'link'),
+        '--',
+        'sh',
+        '-c',
+        `cat ${join(case_, 'real', 'ready')} > ${seen}`,
+      ],
+      async (cli) => {
+        assert.equal(await cli.exited, 0);
+      },
+      {},
+      program,
+    );
+    assert.equal(
+      readFileSync(seen, 'utf8'),
+      'ready\n',
+      'the real file was written before the app started',
+    );
+    assert.ok(lstatSync(join(case_, 'link')).isSymbolicLink(), 'the link stays a link');
+    execFileSync('mkfifo', [join(case_, 'fifo')]);
+    for (const [given, message] of [
+      ['/dev/null', /--ready-file expects the path of a regular file/],
+      [join(case_, 'fifo'), /--ready-file expects the path of a regular file/],
+      ['/dev/stdout', /--ready-file expects the path of a regular file/],
+      [join(case_, 'no', 'ready'), /cannot write --ready-file .*does not exist/],
+      [case_, /cannot write --ready-file .* is a folder/],
+    ] as const) {
+      await withCli(
+        () => ['--ready-file', given, '--', 'touch', join(case_, 'started')],
+        async (cli) => {
+          assert.equal(await cli.exited, 2, `${given}: exit 2`);
+          assert.match(cli.stderr(), message);
+        },
+        {},
+        program,
+      );
+      assert.equal(existsSync(join(case_, 'started')), false, `${given}: the app was not started`);
+    }
+  });
+}
