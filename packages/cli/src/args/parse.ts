@@ -58,7 +58,10 @@ export function parseArgs<S extends OptionSpecs>(
       let raw = token.inline;
       if (token.option.kind !== 'boolean' && raw === undefined) {
         raw = argv[i + 1];
-        if (raw === undefined || (raw.startsWith('-') && !isNegativeNumber(token.option, raw))) {
+        // a lone `-` is a value (standard output or input), not a flag
+        const flagLike =
+          raw?.startsWith('-') && raw !== '-' && !isNegativeNumber(token.option, raw);
+        if (raw === undefined || flagLike) {
           throw usageError(
             `lameduck ${command.name}: ${token.flag} needs a value (${expectation(token.option)})`,
           );
