@@ -1,6 +1,6 @@
 /**
- * The public shapes of `lameduck load`: what `runLoad` takes and what it returns. The result is also
- * the `--json` document, so every field here is part of a stable contract (see docs/load.md).
+ * What `runLoad` returns. The result is also the body of the `--json` document, so every field here is
+ * part of a stable contract (see docs/load.md).
  */
 
 /** How a failed request failed. Stable names, used in text, JSON and HTML alike. */
@@ -43,50 +43,6 @@ export interface RequestRecord {
   /** From the scheduled send time to the outcome, in ms. */
   readonly latencyMs: number;
   readonly outcome: Outcome;
-}
-
-export interface LoadOptions {
-  /** Absolute http: or https: URL. */
-  readonly url: string | URL;
-  /** Requests per second, open model (fixed arrival rate). */
-  readonly rate: number;
-  /** How long to send. Without it the run lasts until `signal` aborts. */
-  readonly durationMs?: number;
-  /** Upper bound of the connection pool (HTTP/2: sessions). */
-  readonly connections?: number;
-  readonly keepalive?: boolean;
-  /** Close a connection after this many responses (0: no limit). */
-  readonly maxRequestsPerConnection?: number;
-  /** Per request, counted from the scheduled send time. */
-  readonly timeoutMs?: number;
-  readonly method?: string;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: string | Uint8Array;
-  readonly http2?: boolean;
-  /** Accept self-signed or otherwise unverifiable TLS certificates. */
-  readonly insecure?: boolean;
-  /** Count 4xx responses as failures (`http-4xx`). */
-  readonly failOn4xx?: boolean;
-  /**
-   * Closed loop instead of the open model: every connection sends its next request as soon as the
-   * previous one is answered, and `rate` is ignored. For measuring the client's ceiling only; error
-   * counts in this mode depend on how fast the server fails.
-   */
-  readonly closedLoop?: boolean;
-  /**
-   * Stops the run early; the result is still returned. Requests in flight get one second to finish;
-   * those that do not are left out of every count.
-   */
-  readonly signal?: AbortSignal;
-  /**
-   * Ends the run as if its duration were over: no more requests are scheduled and those in flight
-   * get their outcome (bounded by the timeout). `lameduck load -- <command>` uses it.
-   */
-  readonly endSignal?: AbortSignal;
-  /** Called once per scheduled request when its outcome is known. */
-  readonly onRequest?: (record: RequestRecord) => void;
-  /** Called with each finished second of the timeline (for live progress). */
-  readonly onSecond?: (second: TimelineSecond) => void;
 }
 
 export interface Totals {

@@ -1,18 +1,19 @@
 import type { LookupFunction } from 'node:net';
-import { runEngine } from './engine.js';
-import { createHttp1Transport } from './http1.js';
-import { createHttp2Transport } from './http2.js';
-import { optionsRecord, resolveOptions } from './options.js';
-import { Recorder } from './recorder.js';
-import type { LoadOptions, LoadResult, Totals } from './types.js';
-import { clientWarnings } from './warnings.js';
+import { type Clock, systemClock } from '../core/clock.js';
+import { clientWarnings } from './engine/client-warnings.js';
+import { Recorder } from './engine/recorder.js';
+import { runScheduler } from './engine/scheduler.js';
+import { type LoadOptions, optionsRecord, resolveOptions } from './options.js';
+import type { LoadResult, Totals } from './result.js';
+import { createHttp1Transport } from './transport/http1.js';
+import { createHttp2Transport } from './transport/http2.js';
 
 /** Capabilities a test may replace; the defaults are the real thing. */
 export interface LoadDependencies {
   /** Name resolution for new connections (HTTP/1.1), Node's own by default. */
   readonly lookup?: LookupFunction;
-  /** A monotonic clock in ms. */
-  readonly clock?: () => number;
+  /** Where the run reads time and sets its timers; the system clock by default. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -29,9 +30,10 @@ export async function runLoad(
   dependencies: LoadDependencies = {},
 ): Promise<LoadResult> {
   const resolved = resolveOptions(options);
-  const startedAt = Date.now();
+  const clock = dependencies.clock ?? systemClock;
+  const startedAt = Math.round(clock.now());
   const recorder = new Recorder({ onRequest: options.onRequest, onSecond: options.onSecond });
-  const run = await runEngine(
+  const run = await runScheduler(
     {
       rate: resolved.rate,
       durationMs: resolved.durationMs,
@@ -46,7 +48,7 @@ export async function runLoad(
       resolved.http2
         ? createHttp2Transport(resolved, events)
         : createHttp1Transport(resolved, events, dependencies.lookup),
-    dependencies.clock,
+    clock,
   );
   const totals: Totals = { ...recorder.totals };
   return {

@@ -1,5 +1,5 @@
-import type { CommandContext, OptionSpecs, ParsedOptions } from '../args/spec.js';
-import { LOAD_DEFAULTS } from './options.js';
+import type { CommandContext, OptionSpecs, ParsedOptions } from '../../args/spec.js';
+import { LOAD_DEFAULTS } from '../options.js';
 
 /** The flags of `lameduck load`; docs/load.md documents each with its default. */
 export const LOAD_FLAGS = {
@@ -85,12 +85,12 @@ export const LOAD_FLAGS = {
   },
   json: {
     kind: 'string',
-    description: 'Write the full result as JSON to this file',
+    description: 'Write the full result as JSON to this file (- for standard output)',
     valueName: '<file>',
   },
   html: {
     kind: 'string',
-    description: 'Write a self-contained HTML report to this file',
+    description: 'Write a self-contained HTML report to this file (- for standard output)',
     valueName: '<file>',
   },
   quiet: { kind: 'boolean', description: 'Print nothing but the verdict of a failed run' },

@@ -1,18 +1,30 @@
-import { readFile, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { LameduckError, usageError } from '../core/errors.js';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { usageError } from '../../core/errors.js';
+import { invalidOption, LoadError } from '../errors.js';
+import { type LoadOptions, type OptionFlags, parseTarget, resolveOptions } from '../options.js';
 import type { LoadContext, LoadFlags } from './flags.js';
-import { parseTarget } from './options.js';
-import type { LoadOptions } from './types.js';
 
 type Context = Pick<LoadContext, 'options' | 'positionals' | 'rest' | 'given' | 'io'>;
+
+/** The flag each checked `runLoad` option comes from, as error messages name it. */
+export const OPTION_FLAGS: OptionFlags = {
+  url: '<url>',
+  rate: '--rate',
+  durationMs: '--duration',
+  connections: '--connections',
+  maxRequestsPerConnection: '--max-requests-per-connection',
+  timeoutMs: '--timeout',
+  method: '--method',
+  headers: '-H/--header',
+};
 
 /** `Name: value` → [name, value]. */
 function parseHeader(text: string): [string, string] {
   const colon = text.indexOf(':');
   const name = colon > 0 ? text.slice(0, colon).trim() : '';
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-    throw usageError(`lameduck load: --header expects "Name: value", got "${text}"`);
+    throw invalidOption('headers', '"Name: value"', text, OPTION_FLAGS.headers);
   }
   return [name, text.slice(colon + 1).trim()];
 }
@@ -27,41 +39,27 @@ async function readBody(options: LoadFlags, cwd: string): Promise<string | Buffe
     return await readFile(path);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new LameduckError(
-      'ERR_LAMEDUCK_INPUT',
+    throw new LoadError(
+      'ERR_LAMEDUCK_LOAD_BODY_FILE',
       `lameduck load: cannot read --body-file "${options.bodyFile}" (${reason})`,
-      { exitCode: 2 },
+      'body',
+      { cause: error },
     );
   }
 }
 
-/** Checks before the run that a report file can be written where asked (its folder exists). */
-async function checkOutput(flag: string, file: string | undefined, cwd: string): Promise<void> {
-  if (file === undefined) return;
-  const folder = dirname(resolve(cwd, file));
-  const info = await stat(folder).catch(() => undefined);
-  if (!info?.isDirectory()) {
-    throw usageError(`lameduck load: ${flag} "${file}": folder ${folder} does not exist`);
-  }
-}
-
-/** Turns parsed flags into `runLoad` options; every problem is a usage error naming the flag. */
+/**
+ * Turns parsed flags into `runLoad` options and checks them before the run starts: every problem is a
+ * `LoadError` (exit 2) whose message names the flag the value came from.
+ */
 export async function loadOptionsFromFlags(context: Context): Promise<LoadOptions> {
   const { options, io } = context;
   const url = context.positionals[0] as string;
-  try {
-    parseTarget(url);
-  } catch {
-    throw usageError(
-      `lameduck load: <url> expects an absolute http:// or https:// URL, got "${url}"`,
-    );
-  }
+  parseTarget(url, OPTION_FLAGS);
   const headers = Object.fromEntries(options.header.map(parseHeader));
   const body = await readBody(options, io.cwd);
-  await checkOutput('--json', options.json, io.cwd);
-  await checkOutput('--html', options.html, io.cwd);
   const withCommand = context.rest.length > 0;
-  return {
+  const loadOptions: LoadOptions = {
     url,
     rate: options.rate,
     ...(withCommand && !context.given.has('duration') ? {} : { durationMs: options.duration }),
@@ -77,4 +75,6 @@ export async function loadOptionsFromFlags(context: Context): Promise<LoadOption
     failOn4xx: options.failOn === '4xx',
     closedLoop: options.closedLoop,
   };
+  resolveOptions(loadOptions, OPTION_FLAGS);
+  return loadOptions;
 }

@@ -1,17 +1,14 @@
 import { spawn } from 'node:child_process';
-import type { Io } from '../core/io.js';
+import type { Writable } from 'node:stream';
+import type { Clock } from '../../core/clock.js';
+import type { Io } from '../../core/io.js';
+import type { CommandOutcome } from '../report/json.js';
 
-/** How the command given after `--` ended; recorded in the JSON report as `command`. */
-export interface CommandOutcome {
-  argv: string[];
-  exitCode: number | null;
-  signal: string | null;
-  /** Why the command could not run at all (not found, not executable). */
-  error: string | null;
-  durationMs: number;
-}
-
-export interface RunningCommand {
+/**
+ * The command given after `--` (a rollout, say): the load runs while it runs, and watches what the
+ * rollout does to the service.
+ */
+export interface WatchedCommand {
   readonly done: Promise<CommandOutcome>;
   /** Forwards a signal (Ctrl-C / SIGTERM of lameduck) to the command. */
   kill(signal: NodeJS.Signals): void;
@@ -21,27 +18,26 @@ export function commandSucceeded(outcome: CommandOutcome): boolean {
   return outcome.error === null && outcome.exitCode === 0;
 }
 
-export function describeOutcome(outcome: CommandOutcome): string {
-  const name = outcome.argv.join(' ');
-  if (outcome.error !== null) return `command "${name}" could not start: ${outcome.error}`;
-  if (outcome.signal !== null) return `command "${name}" was killed by ${outcome.signal}`;
-  return `command "${name}" exited with code ${outcome.exitCode}`;
-}
-
 /**
- * Starts the command given after `--`, its output passing through to ours. Its standard input is
- * closed: the load check is meant to run unattended.
+ * Starts the command, its output passing through to `output` (our stdout and stderr, or stderr for
+ * both when stdout carries the JSON report). Its standard input is closed: the load check is meant
+ * to run unattended.
  */
-export function startCommand(argv: readonly string[], io: Io, now: () => number): RunningCommand {
+export function startWatchedCommand(
+  argv: readonly string[],
+  io: Pick<Io, 'cwd' | 'env'>,
+  output: { readonly stdout: Writable; readonly stderr: Writable },
+  clock: Clock,
+): WatchedCommand {
   const [file, ...args] = argv as [string, ...string[]];
-  const started = now();
+  const started = clock.now();
   const child = spawn(file, args, {
     cwd: io.cwd,
     env: io.env as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.pipe(io.stdout, { end: false });
-  child.stderr?.pipe(io.stderr, { end: false });
+  child.stdout?.pipe(output.stdout, { end: false });
+  child.stderr?.pipe(output.stderr, { end: false });
   const done = new Promise<CommandOutcome>((resolve) => {
     let error: string | null = null;
     child.once('error', (e: NodeJS.ErrnoException) => {
@@ -54,7 +50,7 @@ export function startCommand(argv: readonly string[], io: Io, now: () => number)
         exitCode: error === null ? code : null,
         signal: signal ?? null,
         error,
-        durationMs: Math.round(now() - started),
+        durationMs: Math.round(clock.now() - started),
       });
     });
   });

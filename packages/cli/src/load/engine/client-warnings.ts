@@ -1,4 +1,4 @@
-import type { Totals } from './types.js';
+import type { Totals } from '../result.js';
 
 /** Above this share of late sends, the achieved rate is not the one asked for. */
 const LATE_SHARE = 0.01;

@@ -1,4 +1,3 @@
-import { Histogram } from './histogram.js';
 import {
   FAILURE_CLASSES,
   type FailureClass,
@@ -8,7 +7,8 @@ import {
   type RequestRecord,
   type TimelineSecond,
   type Totals,
-} from './types.js';
+} from '../result.js';
+import { Histogram } from './histogram.js';
 
 /** Distinct raw messages kept per failure class. */
 const SAMPLES_PER_CLASS = 5;

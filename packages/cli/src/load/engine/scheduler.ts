@@ -1,9 +1,10 @@
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { Clock } from '../../core/clock.js';
+import type { Outcome } from '../result.js';
+import type { Job, Transport, TransportEvents } from '../transport/transport.js';
 import type { Recorder } from './recorder.js';
-import type { Job, Transport, TransportEvents } from './transport.js';
-import type { Outcome } from './types.js';
 
-export interface EngineOptions {
+export interface SchedulerOptions {
   /** Requests per second; null for the closed loop. */
   readonly rate: number | null;
   readonly durationMs: number | null;
@@ -16,7 +17,7 @@ export interface EngineOptions {
   readonly endSignal: AbortSignal | undefined;
 }
 
-export interface EngineRun {
+export interface SchedulerRun {
   readonly elapsedMs: number;
   readonly aborted: boolean;
   /** Late sends that had waited for a free connection (the rest were late for lack of CPU). */
@@ -38,16 +39,17 @@ function loopDelayMs(intervalNs: number): number {
 /**
  * Drives a run: schedules requests (open model: request k is due at k/rate seconds, whatever the
  * server does), hands them to the transport, times them out from their scheduled time, and records
- * each outcome. Resolves when every scheduled request has an outcome.
+ * each outcome. Resolves when every scheduled request has an outcome. Time is read, and timers are
+ * set, only through `clock`; its timers keep the process alive while the run lasts.
  */
-export function runEngine(
-  options: EngineOptions,
+export function runScheduler(
+  options: SchedulerOptions,
   recorder: Recorder,
   makeTransport: (events: TransportEvents) => Transport,
-  clock: () => number = () => performance.now(),
-): Promise<EngineRun> {
-  const t0 = clock();
-  const elapsed = () => clock() - t0;
+  clock: Clock,
+): Promise<SchedulerRun> {
+  const t0 = clock.now();
+  const elapsed = () => clock.now() - t0;
   const inflight = new Set<Job>();
   const { rate, durationMs, timeoutMs, signal } = options;
   const interval = rate === null ? 0 : 1000 / rate;
@@ -61,7 +63,7 @@ export function runEngine(
   let scheduling = true;
   let aborted = false;
   let stoppedAt: number | undefined;
-  let tickTimer: NodeJS.Timeout | undefined;
+  let cancelTick: (() => void) | undefined;
   let finishRun: (() => void) | undefined;
 
   const events: TransportEvents = {
@@ -101,7 +103,7 @@ export function runEngine(
   }
 
   function tick(): void {
-    tickTimer = undefined;
+    cancelTick = undefined;
     if (!scheduling) return;
     const now = elapsed();
     while (next < total && next * interval <= now) dispatch(next++ * interval);
@@ -110,7 +112,7 @@ export function runEngine(
       return;
     }
     recorder.closeBefore(Math.floor((next * interval) / 1000));
-    tickTimer = setTimeout(tick, Math.max(1, next * interval - elapsed()));
+    cancelTick = clock.setTimer(tick, Math.max(1, next * interval - elapsed()), true);
   }
 
   /** Ends scheduling; `at` is the end of the schedule when it ran its full duration. */
@@ -118,14 +120,17 @@ export function runEngine(
     if (!scheduling) return;
     scheduling = false;
     stoppedAt = typeof at === 'number' ? at : elapsed();
-    if (tickTimer) clearTimeout(tickTimer);
+    cancelTick?.();
+    cancelTick = undefined;
     recorder.closeAll();
     maybeDone();
   }
 
   // Timeouts: requests are in the set in scheduled order, so the sweep stops at the first young one.
   const sweepMs = Math.min(100, Math.max(5, timeoutMs / 20));
-  const sweep = setInterval(() => {
+  let cancelSweep: (() => void) | undefined;
+  const sweep = (): void => {
+    cancelSweep = clock.setTimer(sweep, sweepMs, true);
     const now = elapsed();
     if (rate === null && scheduling) recorder.closeBefore(Math.floor(now / 1000));
     for (const job of inflight) {
@@ -135,22 +140,26 @@ export function runEngine(
       cancel?.();
       replenish();
     }
-  }, sweepMs);
+  };
 
   const onEnd = () => stopScheduling();
-  let graceTimer: NodeJS.Timeout | undefined;
+  let cancelGrace: (() => void) | undefined;
   const onAbort = () => {
     aborted = true;
     stopScheduling();
-    graceTimer = setTimeout(() => {
-      for (const job of inflight) {
-        job.done = true;
-        job.cancel?.();
-        recorder.dropped(job.scheduledAt);
-      }
-      inflight.clear();
-      maybeDone();
-    }, ABORT_GRACE_MS);
+    cancelGrace = clock.setTimer(
+      () => {
+        for (const job of inflight) {
+          job.done = true;
+          job.cancel?.();
+          recorder.dropped(job.scheduledAt);
+        }
+        inflight.clear();
+        maybeDone();
+      },
+      ABORT_GRACE_MS,
+      true,
+    );
   };
 
   function maybeDone(): void {
@@ -160,10 +169,10 @@ export function runEngine(
     done();
   }
 
-  return new Promise<EngineRun>((resolvePromise) => {
+  return new Promise<SchedulerRun>((resolvePromise) => {
     finishRun = () => {
-      clearInterval(sweep);
-      if (graceTimer) clearTimeout(graceTimer);
+      cancelSweep?.();
+      cancelGrace?.();
       signal?.removeEventListener('abort', onAbort);
       options.endSignal?.removeEventListener('abort', onEnd);
       transport.close();
@@ -176,6 +185,7 @@ export function runEngine(
         eventLoopDelayMax: loopDelayMs(loopDelay.max),
       });
     };
+    cancelSweep = clock.setTimer(sweep, sweepMs, true);
     if (signal?.aborted) {
       onAbort();
       return;
@@ -185,7 +195,9 @@ export function runEngine(
     options.endSignal?.addEventListener('abort', onEnd, { once: true });
     if (rate === null) {
       for (let i = 0; i < options.concurrency; i++) dispatch(elapsed());
-      if (durationMs !== null) tickTimer = setTimeout(() => stopScheduling(durationMs), durationMs);
+      if (durationMs !== null) {
+        cancelTick = clock.setTimer(() => stopScheduling(durationMs), durationMs, true);
+      }
     } else {
       tick();
     }

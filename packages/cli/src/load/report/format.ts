@@ -1,4 +1,5 @@
-import { FAILURE_CLASSES, type FailureClass } from './types.js';
+import { FAILURE_CLASSES, type FailureClass } from '../result.js';
+import type { CommandOutcome } from './json.js';
 
 /** `1.23 ms`, `12 ms`, `1.4 s`; `–` when there is no value. */
 export function formatMs(ms: number | null): string {
@@ -21,4 +22,12 @@ export function countFailures(failures: Partial<Record<FailureClass, number>>): 
   let total = 0;
   for (const n of Object.values(failures)) total += n ?? 0;
   return total;
+}
+
+/** `command "kubectl rollout …" exited with code 3`: how the command after `--` ended. */
+export function describeCommandOutcome(outcome: CommandOutcome): string {
+  const name = outcome.argv.join(' ');
+  if (outcome.error !== null) return `command "${name}" could not start: ${outcome.error}`;
+  if (outcome.signal !== null) return `command "${name}" was killed by ${outcome.signal}`;
+  return `command "${name}" exited with code ${outcome.exitCode}`;
 }

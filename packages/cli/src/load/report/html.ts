@@ -1,9 +1,8 @@
 import { formatDuration } from 'lameduck/duration';
-import type { CommandOutcome } from './child-command.js';
-import { describeOutcome } from './child-command.js';
-import { formatFailures, formatMs } from './format.js';
+import { FAILURE_CLASSES, type FailureClass, type LoadResult } from '../result.js';
+import { describeCommandOutcome, formatFailures, formatMs } from './format.js';
+import type { CommandOutcome } from './json.js';
 import { escapeHtml, lines, type Series, stackedBars } from './svg-chart.js';
-import { FAILURE_CLASSES, type FailureClass, type LoadResult } from './types.js';
 
 /** One colour per failure class, stable across reports. */
 export const CLASS_COLORS: Record<FailureClass, string> = {
@@ -81,7 +80,7 @@ export function htmlReport({ result, passed, verdict, command }: HtmlReportInput
       ['late', String(totals.late)],
       ['failures', formatFailures(result.failures) || 'none'],
     ]),
-    ...(command ? [`<p>${escapeHtml(describeOutcome(command))}</p>`] : []),
+    ...(command ? [`<p>${escapeHtml(describeCommandOutcome(command))}</p>`] : []),
     ...result.client.warnings.map((w) => `<p class="warn">warning: ${escapeHtml(w)}</p>`),
     '<h2>Requests per second, by outcome</h2>',
     legend([okSeries, ...failureSeries]),

@@ -1,5 +1,5 @@
+import type { TimelineSecond } from '../result.js';
 import { countFailures, formatMs } from './format.js';
-import type { TimelineSecond } from './types.js';
 
 /**
  * A one-line live display for terminals: rewritten once per finished second, erased at the end.

@@ -1,6 +1,6 @@
 import { formatDuration } from 'lameduck/duration';
+import type { LoadResult } from '../result.js';
 import { countFailures, formatFailures, formatMs } from './format.js';
-import type { LoadResult } from './types.js';
 
 /** At most this many per-second rows with failures are printed; the JSON has them all. */
 const MAX_ROWS = 40;

@@ -1,4 +1,4 @@
-import type { FailureClass, Outcome } from './types.js';
+import type { FailureClass, Outcome } from '../result.js';
 
 const REFUSED = new Set(['ECONNREFUSED']);
 const RESET = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);

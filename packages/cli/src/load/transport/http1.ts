@@ -1,7 +1,7 @@
 import type { LookupFunction, Socket } from 'node:net';
+import type { ResolvedOptions } from '../options.js';
 import { classifyError, classifyStatus, describeError } from './classify.js';
 import { openSocket } from './connect.js';
-import type { ResolvedOptions } from './options.js';
 import { http1Request } from './request-head.js';
 import { ResponseParser } from './response-parser.js';
 import type { Job, Transport, TransportEvents } from './transport.js';

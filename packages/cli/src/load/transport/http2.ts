@@ -5,11 +5,11 @@ import {
   constants,
   type IncomingHttpHeaders,
 } from 'node:http2';
+import type { ResolvedOptions } from '../options.js';
+import type { Outcome } from '../result.js';
 import { classifyError, classifyStatus, describeError } from './classify.js';
-import type { ResolvedOptions } from './options.js';
 import { requestHeaders, requestPath } from './request-head.js';
 import type { Job, Transport, TransportEvents } from './transport.js';
-import type { Outcome } from './types.js';
 
 /** Streams per session before another session is opened (within --connections). */
 const STREAMS_PER_SESSION = 100;

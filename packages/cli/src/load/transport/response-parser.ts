@@ -4,6 +4,8 @@
  * never kept.
  */
 
+import { LameduckError } from '../../core/errors.js';
+
 const CR = 13;
 const LF = 10;
 /** Response heads larger than this are a protocol error. */
@@ -27,9 +29,16 @@ function headerValue(head: string, marker: string): string | undefined {
   return head.slice(start, end === -1 ? undefined : end).trim();
 }
 
-export class ParseError extends Error {
+/**
+ * A response that is not HTTP/1.1 as the parser knows it. It never leaves a run: the request fails as
+ * `other` and the message (code first) is kept in the failure samples.
+ */
+export class ParseError extends LameduckError {
   override name = 'ParseError';
-  readonly code = 'ERR_LAMEDUCK_LOAD_HTTP_PARSE';
+
+  constructor(message: string) {
+    super('ERR_LAMEDUCK_LOAD_HTTP_PARSE', message, { exitCode: 1 });
+  }
 }
 
 const MORE: ParseResult = { done: false };

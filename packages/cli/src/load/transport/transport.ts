@@ -1,4 +1,4 @@
-import type { Outcome } from './types.js';
+import type { Outcome } from '../result.js';
 
 /** One scheduled request as the engine and a transport share it. */
 export interface Job {

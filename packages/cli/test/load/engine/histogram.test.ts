@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Histogram } from '../../src/load/histogram.ts';
+import { Histogram } from '../../../src/load/engine/histogram.ts';
 
 test('percentiles are exact to within the relative precision, max is exact', () => {
   const h = new Histogram();

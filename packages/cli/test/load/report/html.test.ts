@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { CLASS_COLORS } from '../../src/load/report-html.ts';
-import { lameduck } from './cli.ts';
-import { countColor, readPng } from './png.ts';
-import { withHttpServer } from './servers.ts';
+import { CLASS_COLORS } from '../../../src/load/report/html.ts';
+import { lameduck } from '../support/cli.ts';
+import { countColor, readPng } from '../support/png.ts';
+import { withHttpServer } from '../support/servers.ts';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'lameduck-html-'));

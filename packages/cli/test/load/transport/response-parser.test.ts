@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ParseError, ResponseParser } from '../../src/load/response-parser.ts';
+import { ParseError, ResponseParser } from '../../../src/load/transport/response-parser.ts';
 
 /** Feeds the text in pieces of `size` bytes; returns the result of the last call. */
 function feedIn(parser: ResponseParser, text: string, size: number) {
