@@ -73,25 +73,28 @@ export function runScheduler(
       if (late && job.queued) lateQueued++;
     },
     finish(job, outcome, message) {
-      resolve(job, outcome, message);
-      replenish();
+      // one clock read per outcome, shared by the latency and the closed loop's next request
+      const now = elapsed();
+      resolve(job, outcome, now, message);
+      replenish(now);
     },
   };
 
   /** Closed loop: every request that ends is replaced at once, until the duration is over. */
-  function replenish(): void {
+  function replenish(now: number): void {
     if (rate !== null || !scheduling) return;
-    if (durationMs !== null && elapsed() >= durationMs) stopScheduling(durationMs);
-    else dispatch(elapsed());
+    if (durationMs !== null && now >= durationMs) stopScheduling(durationMs);
+    else dispatch(now);
   }
   const transport = makeTransport(events);
 
-  function resolve(job: Job, outcome: Outcome, message?: string): void {
+  /** Records the outcome of a job at `now` (ms since the start), once. */
+  function resolve(job: Job, outcome: Outcome, now: number, message?: string): void {
     if (job.done) return;
     job.done = true;
     job.cancel = undefined;
     inflight.delete(job);
-    recorder.resolved(job.scheduledAt, elapsed() - job.scheduledAt, outcome, message);
+    recorder.resolved(job.scheduledAt, now - job.scheduledAt, outcome, message);
     maybeDone();
   }
 
@@ -136,9 +139,14 @@ export function runScheduler(
     for (const job of inflight) {
       if (now - job.scheduledAt < timeoutMs) break;
       const cancel = job.cancel;
-      resolve(job, 'timeout', `no complete response within ${timeoutMs} ms of the scheduled send`);
+      resolve(
+        job,
+        'timeout',
+        now,
+        `no complete response within ${timeoutMs} ms of the scheduled send`,
+      );
       cancel?.();
-      replenish();
+      replenish(now);
     }
   };
 
