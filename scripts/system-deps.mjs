@@ -3,7 +3,7 @@
 // Idempotent and quiet when everything is present. As non-root, or without apt-get, it only reports
 // what is missing (the tests that need those packages skip and say so) and exits 0.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const listFile = fileURLToPath(new URL('system-packages.txt', import.meta.url));
@@ -16,10 +16,13 @@ const wanted = readFileSync(listFile, 'utf8')
     return { pkg, command: command ?? pkg };
   });
 
+// A package that installs no command (a library) is named by an absolute path of a file it installs.
 const has = (command) =>
-  spawnSync('sh', ['-c', `command -v "${command}" || test -x "/usr/sbin/${command}"`], {
-    stdio: 'ignore',
-  }).status === 0;
+  command.startsWith('/')
+    ? existsSync(command)
+    : spawnSync('sh', ['-c', `command -v "${command}" || test -x "/usr/sbin/${command}"`], {
+        stdio: 'ignore',
+      }).status === 0;
 
 const missing = wanted.filter(({ command }) => !has(command));
 if (missing.length === 0) process.exit(0);

@@ -1,11 +1,11 @@
 // `npm run bench -- lab`: consecutive rolling updates under keep-alive load, every built-in scenario
 // side by side. LAMEDUCK_BENCH_QUICK=1 runs a small version (CI): 2 rolling updates at 200 rps.
 
-import { parseDistribution } from '../../packages/cli/src/lab/distribution.ts';
-import { runLab } from '../../packages/cli/src/lab/lab.ts';
-import { planBuiltin } from '../../packages/cli/src/lab/plan.ts';
-import { formatClasses } from '../../packages/cli/src/lab/report.ts';
-import { DEFAULT_GRACE_MS, SCENARIOS } from '../../packages/cli/src/lab/scenarios.ts';
+import { formatClasses } from '../../packages/cli/src/lab/report/table.ts';
+import { DEFAULT_GRACE_MS, SCENARIOS } from '../../packages/cli/src/lab/scenario/builtin.ts';
+import { planBuiltin } from '../../packages/cli/src/lab/scenario/plan.ts';
+import { runLab } from '../../packages/cli/src/lab/scenario/run-lab.ts';
+import { parseDistribution, upperBound } from '../../packages/cli/src/lab/spec/distribution.ts';
 import { runLoad } from '../../packages/cli/src/load/index.ts';
 import type { BenchSuite } from '../run.ts';
 
@@ -27,22 +27,15 @@ const suite: BenchSuite = {
         replicas: 3,
         latencyMs: 50,
         port: 8080,
-        propagation,
+        propagationMaxMs: upperBound(propagation),
         node: process.execPath,
         graceMs: DEFAULT_GRACE_MS,
       }),
       {
-        rate,
-        rollouts,
-        nodes: 3,
-        propagation,
-        connections: 64,
-        keepalive: true,
-        proxy: 'userspace',
-        ingress: 'off',
-        pidNamespace: isRoot && process.platform === 'linux',
-        rolloutTimeoutMs: 120_000,
-        settleMs: 1_000,
+        traffic: { rate, connections: 64, keepalive: true },
+        network: { proxy: 'userspace', ingress: 'off', nodes: 3, propagation },
+        kubelet: { pidNamespace: isRoot && process.platform === 'linux' },
+        rollout: { rollouts, rolloutTimeoutMs: 120_000, settleMs: 1_000 },
       },
       {
         runLoad,

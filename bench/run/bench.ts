@@ -2,7 +2,7 @@
 // (unshare, needs root) and gets SIGTERM the way a container runtime sends it. The table shows where
 // each init cuts the app's drain; the cost table compares startup time and memory of the inits.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { entrypointCases } from '../../packages/cli/test/run/fixtures/cases.ts';
 import {
@@ -12,6 +12,7 @@ import {
   namespaceUnavailable,
   runInNamespace,
 } from '../../packages/cli/test/run/fixtures/namespace.ts';
+import { type Built, initBinary } from '../../packages/init/test/support/binary.ts';
 import type { BenchContext, BenchSuite } from '../run.ts';
 
 interface Init {
@@ -30,13 +31,21 @@ const lameduck: Init = {
   name: '`lameduck run`',
   argv: ['node', lameduckBin, 'run', '--grace', '4s', '--'],
 };
+const nativeBuild = initBinary('host');
+/** lameduck-init, built from packages/init/src (static, musl-gcc on x64) the way npm ci builds it. */
+const lameduckInit: Init | undefined = nativeBuild.path
+  ? { name: '`lameduck-init`', argv: [nativeBuild.path, '--grace', '4s', '--'] }
+  : undefined;
+const ours: readonly Init[] = lameduckInit ? [lameduck, lameduckInit] : [lameduck];
 const peers: readonly Init[] = [
   { name: 'app as PID 1', argv: [] },
   { name: '`tini --`', argv: ['tini', '--'] },
   { name: '`tini -g --`', argv: ['tini', '-g', '--'] },
   { name: '`dumb-init`', argv: ['dumb-init'] },
 ];
-const inits = [lameduck, ...peers];
+const inits = [...ours, ...peers];
+/** The inits every ratio is taken against: tini and dumb-init (not the bare app). */
+const bestPeers = peers.filter((p) => p.argv.length > 0);
 const HANG_MS = 6000;
 
 function cell(run: NamespaceRun, drains: number): string {
@@ -107,12 +116,17 @@ async function cost(start: readonly string[], idle: readonly string[], runs: num
   );
   const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid1}/status`, 'utf8'))?.[1]);
   child.kill('SIGKILL');
-  return { startMs: times[Math.floor(times.length / 2)] as number, rssKiB: rss };
+  return {
+    startMs: times[Math.floor(times.length / 2)] as number,
+    minMs: times[0] as number,
+    maxMs: times.at(-1) as number,
+    rssKiB: rss,
+  };
 }
 
 async function costs(context: BenchContext): Promise<string> {
   const measured = [];
-  for (const init of [...inits.slice(1), lameduck]) {
+  for (const init of [...peers, ...ours]) {
     context.log(`cost of ${init.name}`);
     const start = [...init.argv, 'true'];
     const idle = [...init.argv, 'sleep', '30'];
@@ -124,18 +138,50 @@ async function costs(context: BenchContext): Promise<string> {
     ...(await cost(nodeItself.start, nodeItself.idle, 15)),
   };
   measured.push(node);
-  const inPeers = measured.filter((m) => inits.slice(2).includes(m.init));
+  const inPeers = measured.filter((m) => bestPeers.includes(m.init));
   const bestStart = Math.min(...inPeers.map((m) => m.startMs));
   const bestRss = Math.min(...inPeers.map((m) => m.rssKiB));
   const rows = [
-    '| PID 1 | start + exit of `true` (median of 15) | × best init | RSS while the app runs | × best init |',
+    '| PID 1 | start + exit of `true` (median of 15, min–max) | × best init | RSS while the app runs | × best init |',
     '|---|---|---|---|---|',
     ...measured.map(
       (m) =>
-        `| ${m.init.name} | ${m.startMs.toFixed(1)} ms | ${(m.startMs / bestStart).toFixed(2)} | ${(m.rssKiB / 1024).toFixed(1)} MiB | ${(m.rssKiB / bestRss).toFixed(2)} |`,
+        `| ${m.init.name} | ${m.startMs.toFixed(1)} ms (${m.minMs.toFixed(1)}–${m.maxMs.toFixed(1)}) | ${(m.startMs / bestStart).toFixed(2)} | ${(m.rssKiB / 1024).toFixed(1)} MiB | ${(m.rssKiB / bestRss).toFixed(2)} |`,
     ),
   ];
+  const tini = measured.find((m) => m.init.name === '`tini --`');
+  const native = measured.find((m) => m.init === lameduckInit);
+  if (tini && native) {
+    rows.push(
+      '',
+      `\`lameduck-init\` ÷ \`tini --\` in this run: start + exit **${(native.startMs / tini.startMs).toFixed(2)}×**, RSS **${(native.rssKiB / tini.rssKiB).toFixed(2)}×** (target: at most 2× on both).`,
+    );
+  }
   return rows.join('\n');
+}
+
+/** Sizes of the init binaries: what each one adds to an image. */
+function sizes(): string {
+  const kib = (path: string) => {
+    try {
+      return `${(statSync(path).size / 1024).toFixed(0)} KiB`;
+    } catch {
+      return 'not installed';
+    }
+  };
+  const built = (target: 'x64' | 'arm64'): string => {
+    const b: Built = initBinary(target);
+    return b.path ? kib(b.path) : `not built (${b.why})`;
+  };
+  return [
+    '| binary | linking | size |',
+    '|---|---|---|',
+    `| \`lameduck-init\` linux-x64 (musl-gcc -static -O2 -s) | static | ${built('x64')} |`,
+    `| \`lameduck-init\` linux-arm64 (aarch64-linux-gnu-gcc -static -O2 -s, glibc) | static | ${built('arm64')} |`,
+    `| \`tini-static\` (Debian tini) | static | ${kib('/usr/bin/tini-static')} |`,
+    `| \`tini\` (Debian tini) | dynamic | ${kib('/usr/bin/tini')} |`,
+    `| \`dumb-init\` (Debian dumb-init) | dynamic | ${kib('/usr/bin/dumb-init')} |`,
+  ].join('\n');
 }
 
 const suite: BenchSuite = {
@@ -152,7 +198,7 @@ writes a marker) started as in the first column, under the init of the column, a
 namespace (\`unshare --pid --fork --mount-proc\`). The runtime sends SIGTERM to PID 1 once the app is ready.
 "drained" counts marker files; "cut" counts app processes that never reached their own exit path
 (killed by the kernel when PID 1 exited); "⏳" means the init would have waited for the kubelet's
-SIGKILL. \`lameduck run\` uses \`--grace 4s\`; the peers have no deadline.
+SIGKILL. \`lameduck run\` and \`lameduck-init\` use \`--grace 4s\`; the peers have no deadline.
 
 ${table}
 
@@ -160,6 +206,10 @@ Cost of the init itself (ratios against the best of tini and dumb-init in this r
 and Node alone for context — Node's own start-up and heap are most of \`lameduck run\`'s cost):
 
 ${cost}
+
+Binary sizes (what the init adds to an image):
+
+${sizes()}
 `;
   },
 };

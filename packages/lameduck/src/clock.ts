@@ -9,8 +9,11 @@ export interface Clock {
   setTimer(fn: () => void, ms: number, keepAlive?: boolean): () => void;
 }
 
+/** Read once: `performance.timeOrigin` is a getter, and `now()` sits on hot paths. */
+const ORIGIN = performance.timeOrigin;
+
 export const systemClock: Clock = {
-  now: () => performance.timeOrigin + performance.now(),
+  now: () => ORIGIN + performance.now(),
   setTimer(fn, ms, keepAlive = false) {
     const timer = setTimeout(fn, ms);
     if (!keepAlive) timer.unref();

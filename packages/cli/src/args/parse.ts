@@ -1,20 +1,30 @@
 import { parseDuration } from 'lameduck/duration';
 import { usageError } from '../core/errors.js';
-import { flagName, type OptionSpec, type OptionSpecs, type ParsedOptions } from './spec.js';
+import {
+  flagName,
+  type OptionSpec,
+  type OptionSpecs,
+  type ParsedOptions,
+  type PositionalSpec,
+} from './spec.js';
+import { closest } from './suggest.js';
 
 export interface ParsedArgs<S extends OptionSpecs> {
   options: ParsedOptions<S>;
   positionals: string[];
   rest: string[];
   given: Set<string>;
+  /** `--help` or `-h` was given: show the command's help, whatever else is missing. */
   help: boolean;
+  /** `--version` was given (after any subcommand, like before it): print the version. */
+  version: boolean;
 }
 
 interface ParseTarget {
   readonly name: string;
   readonly options: OptionSpecs;
   readonly rest?: string;
-  readonly positionals?: readonly { name: string; required?: boolean; variadic?: boolean }[];
+  readonly positionals?: readonly PositionalSpec[];
 }
 
 interface FlagToken {
@@ -42,6 +52,7 @@ export function parseArgs<S extends OptionSpecs>(
   const positionals: string[] = [];
   let rest: string[] = [];
   let help = false;
+  let version = false;
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -51,6 +62,8 @@ export function parseArgs<S extends OptionSpecs>(
     }
     if (arg === '--help' || arg === '-h') {
       help = true;
+    } else if (arg === '--version') {
+      version = true;
     } else if (!arg.startsWith('-') || arg === '-') {
       positionals.push(arg);
     } else {
@@ -58,7 +71,10 @@ export function parseArgs<S extends OptionSpecs>(
       let raw = token.inline;
       if (token.option.kind !== 'boolean' && raw === undefined) {
         raw = argv[i + 1];
-        if (raw === undefined || (raw.startsWith('-') && !isNegativeNumber(token.option, raw))) {
+        if (
+          raw === undefined ||
+          (raw.startsWith('-') && raw !== '-' && !isNegativeNumber(token.option, raw))
+        ) {
           throw usageError(
             `lameduck ${command.name}: ${token.flag} needs a value (${expectation(token.option)})`,
           );
@@ -69,9 +85,9 @@ export function parseArgs<S extends OptionSpecs>(
     }
   }
 
-  if (!help) checkPositionals(command, positionals);
+  if (!help && !version) checkPositionals(command, positionals);
   applyDefaults(command.options, values);
-  return { options: values as ParsedOptions<S>, positionals, rest, given, help };
+  return { options: values as ParsedOptions<S>, positionals, rest, given, help, version };
 }
 
 function takeRest(command: ParseTarget, after: string[], positionals: string[]): string[] {
@@ -166,6 +182,15 @@ function checkPositionals(command: ParseTarget, positionals: string[]): void {
     const hint = command.rest ? ' (put the command to run after `--`)' : '';
     throw usageError(`lameduck ${command.name}: unexpected argument "${extra}"${hint}`);
   }
+  positionals.forEach((value, index) => {
+    const spec = specs[Math.min(index, specs.length - 1)];
+    if (spec?.choices && !spec.choices.includes(value)) {
+      const suggestion = closest(value, spec.choices);
+      throw usageError(
+        `lameduck ${command.name}: <${spec.name}> expects one of ${spec.choices.join(', ')}, got "${value}"${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
+      );
+    }
+  });
 }
 
 function bounds(option: OptionSpec): string {
@@ -242,32 +267,4 @@ function unknownFlag(command: ParseTarget, shown: string) {
   return usageError(
     `lameduck ${command.name}: unknown option ${shown}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
   );
-}
-
-function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const candidate of candidates) {
-    const d = editDistance(word, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j] as number;
-      const substitution = diagonal + (a[i - 1] === b[j - 1] ? 0 : 1);
-      row[j] = Math.min(above + 1, (row[j - 1] as number) + 1, substitution);
-      diagonal = above;
-    }
-  }
-  return row[b.length] as number;
 }

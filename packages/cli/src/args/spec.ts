@@ -48,6 +48,8 @@ export interface PositionalSpec {
   readonly required?: boolean;
   /** Takes every remaining positional argument. Only the last positional may be variadic. */
   readonly variadic?: boolean;
+  /** The values it accepts (checked, and offered by shell completion). */
+  readonly choices?: readonly string[];
 }
 
 export interface CommandContext<S extends OptionSpecs> {

@@ -1,6 +1,17 @@
 import { formatDuration } from 'lameduck/duration';
 import { type CommandSpec, flagName, formatDefault, type OptionSpec } from './spec.js';
 
+/**
+ * The one place the project's address is written in the code: every help links to the page of its
+ * command under docs/ there. A test checks it against package.json's `repository` and `homepage`.
+ */
+export const REPOSITORY_URL = 'https://github.com/lameduck-dev/lameduck';
+
+/** `load` → the address of docs/load.md in the repository. */
+export function docsUrl(page: string): string {
+  return `${REPOSITORY_URL}/blob/main/docs/${page}.md`;
+}
+
 /** The `--help` text of a command, generated from the same spec that parses its flags. */
 export function commandUsage(command: CommandSpec): string {
   const positionals = (command.positionals ?? [])
@@ -26,9 +37,11 @@ export function commandUsage(command: CommandSpec): string {
     lines.push(row(flagLabel(key, option), describeOption(option)));
   }
   lines.push(row('-h, --help', 'Show this help'));
+  lines.push(row('    --version', 'Show the version of lameduck'));
   if (command.examples?.length) {
     lines.push('', 'Examples:', ...command.examples.map((e) => `  ${e}`));
   }
+  lines.push('', `Docs: ${docsUrl(command.name)}`);
   return `${lines.join('\n')}\n`;
 }
 

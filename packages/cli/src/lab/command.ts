@@ -1,20 +1,24 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { defineCommand } from '../args/spec.js';
 import { usageError } from '../core/errors.js';
+import type { Io } from '../core/io.js';
+import { type OutputTarget, prepareOutput, writeOutput } from '../core/output.js';
 import { runLoad } from '../load/index.js';
-import type { Cluster } from './cluster.js';
-import { parseDistribution } from './distribution.js';
 import { LabError } from './errors.js';
-import { renderHtml } from './html.js';
-import { removeStaleChains } from './iptables-proxy.js';
-import { runLab } from './lab.js';
-import { parseManifest } from './manifest.js';
-import { LAB_OPTIONS, QUICK } from './options.js';
-import { outputPath, toJson, writeAtomic } from './output.js';
-import { planBuiltin, planUserApp } from './plan.js';
-import { formatReport } from './report.js';
-import { DEFAULT_GRACE_MS, SCENARIOS, type ScenarioName } from './scenarios.js';
-import { splitCommand } from './split-command.js';
+import { removeStaleChains } from './network/iptables-proxy.js';
+import { LAB_OPTIONS, type LabOptions, type ResolvedLab, resolveLab } from './options.js';
+import { renderHtml } from './report/html.js';
+import { toJson } from './report/json.js';
+import type { ScenarioResult } from './report/result.js';
+import { formatReport } from './report/table.js';
+import { SCENARIOS, type ScenarioName } from './scenario/builtin.js';
+import { type PlannedScenario, planBuiltin, planUserApp } from './scenario/plan.js';
+import { runLab } from './scenario/run-lab.js';
+import type { SyncCleanup } from './scenario/run-scenario.js';
+import { upperBound } from './spec/distribution.js';
+import { type ManifestDeployment, readDeployment } from './spec/manifest.js';
+import { splitCommand } from './spec/split-command.js';
 
 export default defineCommand({
   name: 'lab',
@@ -24,77 +28,45 @@ SIGTERM, SIGKILL), an endpoint controller with several proxies that each learn o
 deployment controller; sends load through the Service while it rolls out new revisions, and reports
 every failed request by class. Without --cmd it runs the built-in scenarios side by side.
 Needs no cluster and no root; as root on Linux each pod gets its own PID namespace, and
---proxy iptables programs real kernel DNAT rules.`,
+--proxy iptables programs real kernel NAT rules.`,
   options: LAB_OPTIONS,
   examples: [
     'lameduck lab',
     'lameduck lab --quick --scenario naive,lameduck --html lab.html',
     'lameduck lab --cmd "node server.js" --manifest deploy.yaml --rollouts 3',
+    'lameduck lab --quick --scenario lameduck --json=- | jq .scenarios[0].failed',
     'sudo lameduck lab --proxy iptables --ingress builtin',
   ],
   async run({ options, given, io, signal }) {
-    const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-    const linux = process.platform === 'linux';
-    if (options.proxy === 'iptables' && !(isRoot && linux)) {
-      throw usageError(
-        'lameduck lab: --proxy iptables needs root on Linux (it programs kernel NAT rules); received it as a non-root user. Use --proxy userspace or run as root.',
-      );
-    }
-    if (options.pidNamespace === 'on' && !(isRoot && linux)) {
-      throw usageError('lameduck lab: --pid-namespace on needs root on Linux; use auto or off.');
-    }
-    const quick = options.quick;
-    const propagation = parseDistribution(
-      given.has('propagation') || !quick ? options.propagation : QUICK.propagation,
-    );
-    const replicas = options.replicas ?? (quick ? QUICK.replicas : undefined);
-    const rate = given.has('rate') || !quick ? options.rate : QUICK.rate;
-    const planned = planScenarios(
-      options,
-      replicas,
-      propagation,
-      io.cwd,
-      quick ? QUICK.graceMs : DEFAULT_GRACE_MS,
-    );
-    const pidNamespace =
-      options.pidNamespace === 'on' || (options.pidNamespace === 'auto' && isRoot && linux);
-    const limitations = pidNamespace
-      ? []
-      : [
-          'no PID namespace (needs root on Linux): a shell as PID 1 dies on SIGTERM instead of ignoring it; the pod is SIGKILLed when its main process exits',
-        ];
-    if (options.proxy === 'iptables') await removeStaleChains(isAlive);
+    const privileged =
+      process.platform === 'linux' &&
+      typeof process.getuid === 'function' &&
+      process.getuid() === 0;
+    const lab = resolveLab(options, given, { privileged });
+    const { planned, ignored } = planScenarios(options, lab, io.cwd);
+    // Every output is checked before the first pod starts: a path that cannot be written is a usage
+    // error now, not a lost run later.
+    const outputs = await prepareOutputs(options, io);
+    const report = outputs.claimsStdout ? io.stderr : io.stdout;
+    if (lab.settings.network.proxy === 'iptables') await removeStaleChains(isAlive);
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(io.env))
       if (v !== undefined && k !== 'NODE_TEST_CONTEXT') env[k] = v;
-    let current: Cluster | undefined;
-    // The lab's own process edge: if the process exits while a cluster runs (a crash), remove it.
-    const onExit = () => current?.closeSync();
+    let running: SyncCleanup | undefined;
+    // The lab's own process edge: if the process exits while a scenario runs (a crash), remove it.
+    const onExit = () => running?.closeSync();
     process.once('exit', onExit);
-    const settings = {
-      rate,
-      rollouts: options.rollouts,
-      nodes: options.nodes,
-      propagation,
-      connections: options.connections,
-      keepalive: options.keepalive === 'on',
-      proxy: options.proxy,
-      ingress: options.ingress,
-      pidNamespace,
-      rolloutTimeoutMs: options.rolloutTimeout,
-      settleMs: quick ? QUICK.settleMs : 1_000,
-    };
-    let results: Awaited<ReturnType<typeof runLab>>;
+    let results: ScenarioResult[];
     try {
-      results = await runLab(planned, settings, {
+      results = await runLab(planned, lab.settings, {
         runLoad,
         baseEnv: env,
         cwd: io.cwd,
         pid: process.pid,
         signal,
         progress: (line) => io.stderr.write(`lab: ${line}\n`),
-        onCluster: (cluster) => {
-          current = cluster;
+        onRunning: (cleanup) => {
+          running = cleanup;
         },
       });
     } catch (error) {
@@ -108,73 +80,81 @@ Needs no cluster and no root; as root on Linux each pod gets its own PID namespa
     } finally {
       process.off('exit', onExit);
     }
-    io.stdout.write(formatReport(results));
-    for (const note of limitations) io.stdout.write(`note: ${note}\n`);
-    const meta = {
-      settings: { ...settings, propagation: options.propagation, quick },
-      limitations,
-    };
-    if (options.json) writeAtomic(outputPath(io.cwd, options.json), toJson(results, meta));
-    if (options.html) writeAtomic(outputPath(io.cwd, options.html), renderHtml(results, meta));
+    const limitations = [...lab.limitations, ...ignored];
+    report.write(formatReport(results));
+    for (const note of limitations) report.write(`note: ${note}\n`);
+    const meta = { settings: lab.record, limitations };
+    if (outputs.json) await writeOutput(outputs.json, toJson(results, meta), io);
+    if (outputs.html) await writeOutput(outputs.html, renderHtml(results, meta), io);
     return exitCode(results, options.cmd !== undefined || options.manifest !== undefined);
   },
 });
 
+/** `--json` and `--html`, prepared; at most one of them may be standard output. */
+async function prepareOutputs(options: LabOptions, io: Io) {
+  const json =
+    options.json === undefined ? undefined : await prepareOutput('--json', options.json, io);
+  const html =
+    options.html === undefined ? undefined : await prepareOutput('--html', options.html, io);
+  const toStdout = (t: OutputTarget | undefined) => t?.kind === 'stream' && t.fd === 1;
+  if (toStdout(json) && toStdout(html)) {
+    throw usageError(
+      `lameduck lab: --json ${options.json} and --html ${options.html} both write to standard output; give one of them a file`,
+    );
+  }
+  // The table then goes to standard error, so that standard output stays one valid document.
+  return { json, html, claimsStdout: toStdout(json) || toStdout(html) };
+}
+
 function planScenarios(
-  options: {
-    scenario: string[];
-    cmd?: string | undefined;
-    manifest?: string | undefined;
-    latency: number;
-    port: number;
-  },
-  replicas: number | undefined,
-  propagation: ReturnType<typeof parseDistribution>,
+  options: LabOptions,
+  lab: ResolvedLab,
   cwd: string,
-  graceMs: number,
-) {
+): { planned: PlannedScenario[]; ignored: readonly string[] } {
+  const port = options.port;
   if (options.cmd === undefined && options.manifest === undefined) {
     const scenarios = (options.scenario.length ? options.scenario : SCENARIOS) as ScenarioName[];
-    return planBuiltin({
+    const planned = planBuiltin({
       scenarios,
-      replicas,
+      replicas: lab.replicas,
       latencyMs: options.latency,
-      port: options.port,
-      propagation,
+      port,
+      propagationMaxMs: upperBound(lab.settings.network.propagation),
       node: process.execPath,
-      graceMs,
+      graceMs: lab.graceMs,
     });
+    return { planned, ignored: [] };
   }
   if (options.scenario.length)
     throw usageError(
       'lameduck lab: --scenario picks built-in scenarios; it cannot be combined with --cmd or --manifest',
     );
-  let manifest: ReturnType<typeof parseManifest> | undefined;
+  let manifest: ManifestDeployment | undefined;
   if (options.manifest !== undefined) {
     let text: string;
     try {
-      text = readFileSync(outputPath(cwd, options.manifest), 'utf8');
+      text = readFileSync(resolve(cwd, options.manifest), 'utf8');
     } catch (error) {
       throw new LabError(
         'ERR_LAMEDUCK_LAB_MANIFEST',
         `lameduck lab: cannot read --manifest ${options.manifest}: ${(error as Error).message}`,
       );
     }
-    manifest = parseManifest(text, options.manifest);
+    manifest = readDeployment(text, options.manifest);
   }
   const command = options.cmd !== undefined ? splitCommand(options.cmd) : manifest?.command;
   if (!command)
     throw usageError(
       `lameduck lab: the manifest ${options.manifest} has no container command; give one with --cmd "<command>"`,
     );
-  return [planUserApp(command, manifest, { replicas, port: options.port })];
+  return {
+    planned: [planUserApp(command, manifest, { replicas: lab.replicas, port })],
+    ignored: manifest?.ignored ?? [],
+  };
 }
 
 /** 1 when the check fails: a scenario could not finish, your app lost requests, or lameduck did. */
-function exitCode(
-  results: readonly { name: string; failed: number; error?: string }[],
-  userApp: boolean,
-): number {
+function exitCode(results: readonly ScenarioResult[], userApp: boolean): number {
   if (results.some((r) => r.error)) return 1;
   if (userApp) return results.some((r) => r.failed > 0) ? 1 : 0;
   return results.some((r) => r.name === 'lameduck' && r.failed > 0) ? 1 : 0;

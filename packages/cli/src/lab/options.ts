@@ -1,5 +1,8 @@
-import type { OptionSpecs } from '../args/spec.js';
-import { SCENARIOS } from './scenarios.js';
+import type { OptionSpecs, ParsedOptions } from '../args/spec.js';
+import { usageError } from '../core/errors.js';
+import { DEFAULT_GRACE_MS, SCENARIOS } from './scenario/builtin.js';
+import type { LabSettings } from './scenario/run-scenario.js';
+import { parseDistribution } from './spec/distribution.js';
 
 /** The flags of `lameduck lab`, documented with their defaults in docs/lab.md. */
 export const LAB_OPTIONS = {
@@ -112,12 +115,12 @@ export const LAB_OPTIONS = {
   },
   json: {
     kind: 'string',
-    description: 'Write the results as JSON to this file',
+    description: 'Write the results as JSON to this file (- for standard output)',
     valueName: '<file>',
   },
   html: {
     kind: 'string',
-    description: 'Write a self-contained HTML report to this file',
+    description: 'Write a self-contained HTML report to this file (- for standard output)',
     valueName: '<file>',
   },
 } as const satisfies OptionSpecs;
@@ -130,3 +133,95 @@ export const QUICK = {
   settleMs: 500,
   graceMs: 4_000,
 } as const;
+
+export type LabOptions = ParsedOptions<typeof LAB_OPTIONS>;
+
+/** What the machine allows the lab to do. */
+export interface HostCapabilities {
+  /** Root on Linux: kernel NAT rules and PID namespaces. */
+  readonly privileged: boolean;
+}
+
+/** The flags after defaults and `--quick`, validated: what every component of the run receives. */
+export interface ResolvedLab {
+  readonly settings: LabSettings;
+  /** `--replicas` (or `--quick`'s); undefined: the manifest's, else the scenario's. */
+  readonly replicas: number | undefined;
+  /** terminationGracePeriodSeconds of the built-in scenarios, in ms. */
+  readonly graceMs: number;
+  /** What the lab cannot model on this machine, for the report. */
+  readonly limitations: readonly string[];
+  /** The settings as the JSON and HTML reports show them. */
+  readonly record: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Flags → one validated settings object. Flags given explicitly win over `--quick`.
+ *
+ * @throws {LameduckError} a usage error (exit 2) for a flag this machine cannot honour or a bad
+ * `--propagation`.
+ */
+export function resolveLab(
+  options: LabOptions,
+  given: ReadonlySet<string>,
+  host: HostCapabilities,
+): ResolvedLab {
+  if (options.proxy === 'iptables' && !host.privileged) {
+    throw usageError(
+      'lameduck lab: --proxy iptables needs root on Linux (it programs kernel NAT rules); received it as a non-root user. Use --proxy userspace or run as root.',
+    );
+  }
+  if (options.pidNamespace === 'on' && !host.privileged) {
+    throw usageError('lameduck lab: --pid-namespace on needs root on Linux; use auto or off.');
+  }
+  const quick = options.quick;
+  const propagationText =
+    given.has('propagation') || !quick ? options.propagation : QUICK.propagation;
+  const propagation = parseDistribution(propagationText);
+  const rate = given.has('rate') || !quick ? options.rate : QUICK.rate;
+  const pidNamespace =
+    options.pidNamespace === 'on' || (options.pidNamespace === 'auto' && host.privileged);
+  const settings: LabSettings = {
+    traffic: {
+      rate,
+      connections: options.connections,
+      keepalive: options.keepalive === 'on',
+    },
+    network: {
+      proxy: options.proxy,
+      ingress: options.ingress,
+      nodes: options.nodes,
+      propagation,
+    },
+    kubelet: { pidNamespace },
+    rollout: {
+      rollouts: options.rollouts,
+      rolloutTimeoutMs: options.rolloutTimeout,
+      settleMs: quick ? QUICK.settleMs : 1_000,
+    },
+  };
+  return {
+    settings,
+    replicas: options.replicas ?? (quick ? QUICK.replicas : undefined),
+    graceMs: quick ? QUICK.graceMs : DEFAULT_GRACE_MS,
+    limitations: pidNamespace
+      ? []
+      : [
+          'no PID namespace (needs root on Linux): a shell as PID 1 dies on SIGTERM instead of ignoring it; the pod is SIGKILLed when its main process exits',
+        ],
+    record: {
+      rate,
+      rollouts: options.rollouts,
+      nodes: options.nodes,
+      propagation: propagationText,
+      connections: options.connections,
+      keepalive: options.keepalive === 'on',
+      proxy: options.proxy,
+      ingress: options.ingress,
+      pidNamespace,
+      rolloutTimeoutMs: options.rolloutTimeout,
+      settleMs: settings.rollout.settleMs,
+      quick,
+    },
+  };
+}

@@ -1,16 +1,17 @@
 export { LoadError, type LoadErrorCode } from './errors.js';
-export { LOAD_DEFAULTS } from './options.js';
-export { type LoadDependencies, runLoad } from './run.js';
-export type { LoadReport } from './run-command.js';
+export { LOAD_DEFAULTS, type LoadOptions } from './options.js';
+export type { CommandOutcome, LoadReport } from './report/json.js';
 export {
+  type ClientHealth,
   FAILURE_CLASSES,
   type FailureClass,
   type FailureSample,
   type LatencySummary,
-  type LoadOptions,
   type LoadResult,
   type Outcome,
   type RequestRecord,
+  type ResolvedOptionsRecord,
   type TimelineSecond,
   type Totals,
-} from './types.js';
+} from './result.js';
+export { type LoadDependencies, runLoad } from './run-load.js';

@@ -1,8 +1,10 @@
 import { defineCommand } from '../args/spec.js';
+import { systemClock } from '../core/clock.js';
 import { usageError } from '../core/errors.js';
 import { parseRemap } from './exit-code.js';
 import { loadReaper } from './native.js';
 import { readProcessTable } from './proc.js';
+import { prepareReadyFile } from './ready-file.js';
 import { type SignalSource, systemKill } from './signals.js';
 import { startChild } from './spawn.js';
 import { supervise } from './supervisor.js';
@@ -49,7 +51,8 @@ SIGUSR1, SIGUSR2 and SIGWINCH on to the whole group, then exits with the main ch
     readyFile: {
       kind: 'string',
       valueName: '<path>',
-      description: 'Write this file as the app starts; remove it the moment SIGTERM arrives',
+      description:
+        'Write this file as the app starts; remove it the moment SIGTERM arrives (links are followed)',
     },
     readyPort: {
       kind: 'integer',
@@ -89,6 +92,9 @@ SIGUSR1, SIGUSR2 and SIGWINCH on to the whole group, then exits with the main ch
       );
     }
     const remap = parseRemap(options.remapExit);
+    // Checked before anything starts: a ready file that cannot be written is a usage error (exit 2).
+    const readyFile =
+      options.readyFile === undefined ? undefined : await prepareReadyFile(options.readyFile, io);
     const write = (message: string) => io.stderr.write(`lameduck run: ${message}\n`);
     const reaper = loadReaper(io.env);
     if (options.verbose) {
@@ -107,7 +113,7 @@ SIGUSR1, SIGUSR2 and SIGWINCH on to the whole group, then exits with the main ch
         drainDelay: options.drainDelay,
         signalChildOnly: options.signalChildOnly,
         remap,
-        readiness: { file: options.readyFile, port: options.readyPort, host: options.readyHost },
+        readiness: { file: readyFile, port: options.readyPort, host: options.readyHost },
       },
       {
         pid: process.pid,
@@ -118,6 +124,7 @@ SIGUSR1, SIGUSR2 and SIGWINCH on to the whole group, then exits with the main ch
         processes: readProcessTable,
         signals: processSignals(signal),
         reaper,
+        clock: systemClock,
         warn: write,
         debug: options.verbose ? write : () => undefined,
         onReady: (readiness) => {

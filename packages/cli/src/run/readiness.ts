@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LameduckError } from '../core/errors.js';
+import type { ReadyFile } from './ready-file.js';
 
 export interface ReadinessOptions {
-  /** Created when the app has started, removed the moment SIGTERM arrives. */
-  readonly file?: string | undefined;
+  /** Written when the app is started, removed the moment SIGTERM arrives (see ready-file.ts). */
+  readonly file?: ReadyFile | undefined;
   /** A tiny HTTP endpoint: 200 while serving, 503 from SIGTERM on. */
   readonly port?: number | undefined;
   /** Address the endpoint listens on; all interfaces when undefined. */
@@ -20,29 +19,21 @@ export interface ReadinessOptions {
 export class Readiness {
   #ready = true;
   #server: Server | undefined;
-  readonly #file: string | undefined;
+  readonly #file: ReadyFile | undefined;
 
-  private constructor(file: string | undefined) {
+  private constructor(file: ReadyFile | undefined) {
     this.#file = file;
   }
 
-  /** Starts the endpoint (if any) and writes the ready file (atomically: temp file + rename). */
+  /** Starts the endpoint (if any) and writes the ready file (through the one file writer). */
   static async start(options: ReadinessOptions): Promise<Readiness> {
     const readiness = new Readiness(options.file);
     if (options.port !== undefined) readiness.#server = await listen(readiness, options);
-    if (options.file !== undefined) {
-      const temp = `${options.file}.${randomBytes(6).toString('hex')}.tmp`;
-      try {
-        writeFileSync(temp, 'ready\n');
-        renameSync(temp, options.file);
-      } catch (error) {
-        await readiness.close();
-        throw new LameduckError(
-          'ERR_LAMEDUCK_RUN_READY_FILE',
-          `lameduck run: --ready-file cannot be written: ${(error as Error).message}`,
-          { exitCode: 1, cause: error },
-        );
-      }
+    try {
+      await options.file?.write();
+    } catch (error) {
+      await readiness.close();
+      throw error;
     }
     return readiness;
   }
@@ -60,7 +51,7 @@ export class Readiness {
   /** Not ready from now on: the file is removed and the endpoint answers 503. */
   drain(): void {
     this.#ready = false;
-    if (this.#file !== undefined) rmSync(this.#file, { force: true });
+    this.#file?.remove();
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { formatDuration } from 'lameduck/duration';
+import { type Clock, sleep } from '../core/clock.js';
 import { Deadline } from './deadline.js';
 import { exitCodeOf, remapExit } from './exit-code.js';
 import { continueStopped, type ForwardTarget, forwardSignal } from './forwarder.js';
@@ -21,7 +21,7 @@ export async function supervise(
   options: SupervisorOptions,
   system: SupervisorSystem,
 ): Promise<number> {
-  const { debug, warn } = system;
+  const { clock, debug, warn } = system;
   const poll = options.pollInterval ?? 50;
   const pending: NodeJS.Signals[] = [];
   let onSignal: (signal: NodeJS.Signals) => void = (signal) => {
@@ -55,7 +55,7 @@ export async function supervise(
       reapOrphans();
     });
   };
-  const deadline = new Deadline(options.grace, system.kill, warn);
+  const deadline = new Deadline(options.grace, system.kill, warn, clock);
   let exit: ChildExit | undefined;
   let stopping = false;
   let delay: AbortController | undefined;
@@ -99,19 +99,18 @@ export async function supervise(
       startDeadline();
       delay = new AbortController();
       debug(`not ready; holding SIGTERM back for ${formatDuration(options.drainDelay)}`);
-      sleep(options.drainDelay, undefined, { signal: delay.signal, ref: false })
-        .catch(() => undefined)
-        .finally(() => {
-          delay = undefined;
-          if (exit === undefined && !stopping) stop('SIGTERM');
-        });
+      // The main child keeps the process alive meanwhile; the delay's timer does not need to.
+      void sleep(clock, options.drainDelay, delay.signal).then(() => {
+        delay = undefined;
+        if (exit === undefined && !stopping) stop('SIGTERM');
+      });
       return;
     }
     if (isTermination(signal)) stop(signal);
     else forward(signal);
   };
   for (const signal of pending.splice(0)) onSignal(signal);
-  const reapTimer = setInterval(reapOrphans, 1000);
+  const stopReaping = every(clock, 1000, reapOrphans);
   let gaveUp = false;
 
   try {
@@ -134,10 +133,10 @@ export async function supervise(
         gaveUp = true;
         break;
       }
-      await sleep(poll);
+      await wait(clock, poll);
     }
   } finally {
-    clearInterval(reapTimer);
+    stopReaping();
     deadline.cancel();
     delay?.abort();
     unsubscribe();
@@ -147,6 +146,24 @@ export async function supervise(
   const code = exitCodeOf(exit.code, exit.signal);
   // A drain cut short by the deadline never looks like success.
   return remapExit(deadline.killed > 0 && code === 0 ? 137 : code, options.remap);
+}
+
+/**
+ * Resolves after `ms` on a timer that holds the event loop open: once the main child has exited, the
+ * processes still waited for may not be ours, and nothing else would keep `lameduck run` alive.
+ */
+function wait(clock: Clock, ms: number): Promise<void> {
+  return new Promise((resolve) => clock.setTimer(resolve, ms, true));
+}
+
+/** Runs `fn` every `ms` until the returned function is called. */
+function every(clock: Clock, ms: number, fn: () => void): () => void {
+  let cancel = clock.setTimer(tick, ms, true);
+  function tick() {
+    fn();
+    cancel = clock.setTimer(tick, ms, true);
+  }
+  return () => cancel();
 }
 
 /** Collects orphaned zombies re-parented to us, if the native reaper is there (see native.ts). */

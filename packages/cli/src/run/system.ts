@@ -1,3 +1,4 @@
+import type { Clock } from '../core/clock.js';
 import type { ExitRemap } from './exit-code.js';
 import type { ReaperStatus } from './native.js';
 import type { ProcessTable } from './proc.js';
@@ -30,6 +31,8 @@ export interface SupervisorSystem {
   readonly processes: ProcessTable;
   readonly signals: SignalSource;
   readonly reaper: ReaperStatus;
+  /** Every deadline, delay and poll of the supervisor reads time through it. */
+  readonly clock: Clock;
   /** Always shown (stderr). */
   readonly warn: (message: string) => void;
   /** Shown with --verbose. */

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { listChainsSync, removeStaleChains } from '../../src/lab/iptables-proxy.ts';
+import { listChainsSync, removeStaleChains } from '../../src/lab/network/iptables-proxy.ts';
 import { isRoot, until } from './helpers.ts';
 import { hasCommand } from './system.ts';
 

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -8,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { assertDocumentedDefaults } from '../../../../test/support/docs.ts';
 import command from '../../src/lab/command.ts';
+import { LAB_ERROR_CODES } from '../../src/lab/errors.ts';
 
 const bin = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 const run = async (args: string[], cwd = process.cwd()) => {
@@ -25,6 +34,25 @@ const run = async (args: string[], cwd = process.cwd()) => {
 
 test('docs/lab.md documents every option with the default the code uses', () => {
   assertDocumentedDefaults(command, new URL('../../../../docs/lab.md', import.meta.url));
+});
+
+test('docs/lab.md documents every error code of the lab', () => {
+  const page = readFileSync(new URL('../../../../docs/lab.md', import.meta.url), 'utf8');
+  for (const code of LAB_ERROR_CODES) assert.match(page, new RegExp(`\\| \`${code}\` \\|`), code);
+});
+
+test('an output that cannot be written is a usage error before any pod starts, without a stack trace', async () => {
+  const result = await run(['--quick', '--scenario', 'naive', '--json', '/nonexistent/x.json']);
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(
+    result.stderr,
+    /^lameduck: cannot write --json "\/nonexistent\/x\.json": the folder \/nonexistent does not exist\n/,
+  );
+  assert.doesNotMatch(result.stderr, /deploying|^\s+at /m, 'nothing ran, no stack trace');
+  assert.equal(result.stdout, '');
+  const both = await run(['--quick', '--json=-', '--html', '/dev/stdout']);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /--json - and --html \/dev\/stdout both write to standard output/);
 });
 
 test('bad flags are usage errors naming the flag, the expectation and the value', async () => {
@@ -62,16 +90,15 @@ test('an invalid manifest names the file, the field, the expectation and the val
   assert.equal(probe.code, 2);
   assert.match(
     probe.stderr,
-    /Invalid manifest probe\.yaml: spec\.template\.spec\.containers\[0\]\.readinessProbe\.periodSeconds: expected an integer >= 1, received "soon"/,
+    /Invalid manifest probe\.yaml:7:13: spec\.template\.spec\.containers\[0\]\.readinessProbe\.periodSeconds: expected an integer >= 1, received "soon"/,
   );
   const missing = await run(['--manifest', 'nope.yaml'], dir);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /cannot read --manifest nope\.yaml/);
 });
 
-test('an app that fails to start is a crashing pod in the report, not a hang', async () => {
+test('an app that fails to start is a crashing pod in the report, not a hang; --json - keeps stdout one JSON document', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lab-crash-'));
-  const json = join(dir, 'out.json');
   writeFileSync(
     join(dir, 'deploy.yaml'),
     `kind: Deployment
@@ -93,20 +120,22 @@ spec:
       '--rollout-timeout',
       '3s',
       '--json',
-      json,
+      '-',
     ],
     dir,
   );
   assert.equal(result.code, 1);
-  assert.match(result.stdout, /is crashing .*cannot connect to the database/);
-  const report = JSON.parse(readFileSync(json, 'utf8'));
+  // The table goes to stderr so that stdout is nothing but the JSON document.
+  assert.match(result.stderr, /is crashing .*cannot connect to the database/);
+  assert.match(result.stderr, /^scenario +requests/m);
+  const report = JSON.parse(result.stdout);
   assert.match(report.scenarios[0].error, /did not complete within 3000 ms/);
   assert.ok(report.scenarios[0].events.some((e: { type: string }) => e.type === 'crashed'));
 });
 
 test('your own command with a manifest: replicas, probes and preStop apply; JSON has the pod events', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lab-app-'));
-  const app = fileURLToPath(new URL('../../dist/lab/demo-app.js', import.meta.url));
+  const app = fileURLToPath(new URL('../../dist/lab/scenario/demo-app.js', import.meta.url));
   writeFileSync(
     join(dir, 'deploy.yaml'),
     `kind: Deployment
@@ -125,7 +154,10 @@ spec:
           lifecycle: { preStop: { sleep: { seconds: 1 } } }
 `,
   );
-  const json = join(dir, 'out.json');
+  // --json through a symbolic link into another folder: the link stays, its target gets the JSON.
+  const reports = join(dir, 'reports');
+  mkdirSync(reports);
+  symlinkSync(join(reports, 'web.json'), join(dir, 'latest.json'));
   const result = await run(
     [
       '--cmd',
@@ -136,14 +168,17 @@ spec:
       '--rate',
       '50',
       '--json',
-      json,
+      'latest.json',
     ],
     dir,
   );
-  const report = JSON.parse(readFileSync(json, 'utf8'));
+  assert.ok(lstatSync(join(dir, 'latest.json')).isSymbolicLink(), 'the link is still a link');
+  assert.deepEqual(readdirSync(reports), ['web.json'], 'no temporary file left');
+  assert.match(result.stdout, /^scenario +requests/m, 'the table on stdout');
+  const report = JSON.parse(readFileSync(join(reports, 'web.json'), 'utf8'));
   const web = report.scenarios[0];
   assert.equal(web.name, 'web');
-  assert.ok(web.requests > 50, result.stdout);
+  assert.ok(web.ok > 0, result.stdout);
   assert.equal(web.rollouts.length, 1);
   const types = new Set(web.events.map((e: { type: string }) => e.type));
   for (const t of ['created', 'ready', 'terminating', 'prestop-done', 'sigterm', 'exited']) {

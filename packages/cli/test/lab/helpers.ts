@@ -1,14 +1,14 @@
 // Shared helpers for the lab tests: a clock, an event log and pods on a fresh loopback block.
-import { randomBlock } from '../../src/lab/addresses.ts';
-import { monotonicClock } from '../../src/lab/clock.ts';
-import { EventLog } from '../../src/lab/events.ts';
-import { Pod } from '../../src/lab/pod.ts';
-import type { PodTemplate } from '../../src/lab/template.ts';
+import { systemClock } from '../../src/core/clock.ts';
+import { EventLog } from '../../src/lab/control-plane/events.ts';
+import { Pod } from '../../src/lab/kubelet/pod.ts';
+import { randomBlock } from '../../src/lab/network/addresses.ts';
+import type { PodTemplate } from '../../src/lab/spec/template.ts';
 
 export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 export function podHarness(pidNamespace = false) {
-  const clock = monotonicClock();
+  const clock = systemClock;
   const log = new EventLog(clock);
   const block = randomBlock();
   const pods: Pod[] = [];

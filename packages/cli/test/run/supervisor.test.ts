@@ -1,6 +1,7 @@
 // The supervisor in-process, with the real child, kill(2) and /proc but signals delivered by the test.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { type Clock, systemClock } from '../../src/core/clock.ts';
 import { parseRemap } from '../../src/run/exit-code.ts';
 import { readProcessTable } from '../../src/run/proc.ts';
 import type { SignalSource } from '../../src/run/signals.ts';
@@ -28,6 +29,7 @@ function system(signals: SignalSource, lines: string[]): SupervisorSystem {
     processes,
     signals,
     reaper: { available: false, reason: 'not needed here' },
+    clock: systemClock,
     warn: (line) => lines.push(line),
     debug: (line) => lines.push(line),
   };
@@ -75,4 +77,44 @@ test('the drain delay holds SIGTERM back; the main child exiting meanwhile ends 
   assert.equal(await run, 4, 'the child was never signalled and exited by itself');
   assert.ok(lines.includes('not ready; holding SIGTERM back for 1m'));
   assert.ok(!lines.some((l) => l.startsWith('sent SIGTERM')));
+});
+
+test('the drain delay runs on the injected clock: SIGTERM is passed on when that clock says so', async () => {
+  const timers: { due: number; fn: () => void }[] = [];
+  let now = 0;
+  const clock: Clock = {
+    now: () => now,
+    setTimer(fn, ms) {
+      const timer = { due: now + ms, fn };
+      timers.push(timer);
+      return () => {
+        const index = timers.indexOf(timer);
+        if (index !== -1) timers.splice(index, 1);
+      };
+    },
+  };
+  let deliver: (signal: NodeJS.Signals) => void = () => undefined;
+  const signals: SignalSource = (_list, handler) => {
+    deliver = handler;
+    return () => undefined;
+  };
+  const lines: string[] = [];
+  const run = supervise(
+    { ...options, grace: 120_000, drainDelay: 60_000, command: 'sleep', args: ['30'] },
+    { ...system(signals, lines), clock },
+  );
+  const started = Date.now();
+  while (!lines.some((l) => l.startsWith('started sleep'))) {
+    assert.ok(Date.now() - started < 20_000, 'the child did not start');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  deliver('SIGTERM');
+  assert.ok(lines.includes('not ready; holding SIGTERM back for 1m'));
+  // Real time passes, the injected clock does not: SIGTERM stays held back.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.ok(!lines.some((l) => l.startsWith('sent SIGTERM')), lines.join('\n'));
+  now = 60_000;
+  for (const timer of timers.filter((t) => t.due <= now)) timer.fn();
+  assert.equal(await run, 143);
+  assert.ok(lines.includes('sent SIGTERM to the process group'));
 });

@@ -1,0 +1,101 @@
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { EndpointView } from '../control-plane/endpoints.js';
+
+export interface UserspaceProxyOptions {
+  /** The Service address clients connect to. */
+  readonly host: string;
+  readonly port: number;
+  /** One endpoint view per node; each new connection lands on the next node, like clients spread over nodes. */
+  readonly nodes: readonly EndpointView[];
+}
+
+/**
+ * The Service data path without root: a TCP proxy that balances each NEW connection over the current
+ * endpoint view of the node it lands on, and never touches established connections (conntrack
+ * semantics: a keep-alive connection keeps reaching its pod, even after the pod left the endpoints).
+ *
+ * Where the kernel would refuse a connection (no endpoint, or the pod's port is closed), the client's
+ * connection has already been accepted here, so it is closed instead: in this mode "refused" and
+ * "reset" show up as a connection closed before any response.
+ */
+export class UserspaceProxy {
+  readonly #o: UserspaceProxyOptions;
+  readonly #server: Server;
+  readonly #sockets = new Set<Socket>();
+  #next = 0;
+  readonly #rr = new Map<string, number>();
+
+  private constructor(options: UserspaceProxyOptions, server: Server) {
+    this.#o = options;
+    this.#server = server;
+  }
+
+  static async listen(options: UserspaceProxyOptions): Promise<UserspaceProxy> {
+    const server = createServer({ pauseOnConnect: true, noDelay: true });
+    const proxy = new UserspaceProxy(options, server);
+    server.on('connection', (socket) => proxy.#accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return proxy;
+  }
+
+  get port(): number {
+    const address = this.#server.address();
+    return typeof address === 'object' && address ? address.port : this.#o.port;
+  }
+
+  #accept(client: Socket): void {
+    this.#track(client);
+    const node = this.#o.nodes[this.#next++ % this.#o.nodes.length];
+    const candidates = node?.usable() ?? [];
+    if (candidates.length === 0) {
+      abort(client);
+      return;
+    }
+    const turn = this.#rr.get(node?.name ?? '') ?? 0;
+    this.#rr.set(node?.name ?? '', turn + 1);
+    const endpoint = candidates[turn % candidates.length];
+    if (!endpoint) return;
+    const upstream = connect({ host: endpoint.host, port: endpoint.port, noDelay: true });
+    this.#track(upstream);
+    upstream.once('connect', () => {
+      client.pipe(upstream);
+      upstream.pipe(client);
+      client.resume();
+    });
+    // A failure on one side closes the other; a FIN is passed on as a FIN.
+    upstream.once('error', () => abort(client));
+    client.once('error', () => abort(upstream));
+    upstream.once('close', () => {
+      if (!client.destroyed) client.end();
+    });
+    client.once('close', () => {
+      if (!upstream.destroyed) upstream.end();
+    });
+  }
+
+  #track(socket: Socket): void {
+    this.#sockets.add(socket);
+    socket.once('close', () => this.#sockets.delete(socket));
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    for (const socket of this.#sockets) socket.destroy();
+    await closed;
+  }
+}
+
+/**
+ * Closes the other side when one side fails. Node's `resetAndDestroy()` would send an RST, but with
+ * Node 20 a reset socket can leave the process spinning in its exit-time handle cleanup, so the
+ * failure is passed on as a close: the client sees the connection end before its response.
+ */
+function abort(socket: Socket): void {
+  if (!socket.destroyed) socket.destroy();
+}

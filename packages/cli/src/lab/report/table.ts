@@ -1,0 +1,92 @@
+import { formatDuration } from 'lameduck/duration';
+import type { FailureClass } from '../traffic/load-contract.js';
+import type { ScenarioResult } from './result.js';
+import { coarsen, failedCount } from './timeline.js';
+
+const HEAD = [
+  'scenario',
+  'requests',
+  'failed',
+  'failures by class',
+  'rollout',
+  'longest termination',
+];
+
+/** `refused 12, reset 3` — classes with a count, most frequent first. */
+export function formatClasses(failures: Partial<Record<FailureClass, number>>): string {
+  const entries = Object.entries(failures).filter(([, n]) => (n ?? 0) > 0) as [string, number][];
+  if (entries.length === 0) return '—';
+  return entries
+    .sort((a, b) => b[1] - a[1])
+    .map(([cls, n]) => `${cls} ${n}`)
+    .join(', ');
+}
+
+function seconds(ms: number): string {
+  return ms <= 0 ? '—' : formatDuration(Math.round(ms / 100) * 100);
+}
+
+/** The scenario × outcome table. */
+export function formatTable(results: readonly ScenarioResult[]): string {
+  const rows = results.map((r) => [
+    r.name,
+    String(r.requests),
+    r.requests > 0
+      ? `${r.failed} (${((100 * r.failed) / r.requests).toFixed(2)}%)`
+      : String(r.failed),
+    formatClasses(r.failures),
+    seconds(r.rolloutMs),
+    seconds(r.longestTerminationMs),
+  ]);
+  const widths = HEAD.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === 1 || i === 2 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(HEAD), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/**
+ * Failures per second of load for one scenario: a strip with one character per second (· none, 1–9,
+ * then # for 10 or more), then the seconds that had failures with their classes.
+ */
+export function formatTimeline(result: ScenarioResult, maxLines = 8): string {
+  const perSecond = coarsen(result.buckets, 1000);
+  const start = perSecond[0]?.at ?? 0;
+  const strip = perSecond
+    .map((b) => {
+      const n = failedCount(b);
+      return n === 0 ? '·' : n < 10 ? String(n) : '#';
+    })
+    .join('');
+  const bad = perSecond.filter((b) => failedCount(b) > 0);
+  const lines = [`${result.name.padEnd(18)} |${strip}|`];
+  for (const b of bad.slice(0, maxLines)) {
+    const t = Math.round((b.at - start) / 1000);
+    lines.push(
+      `${''.padEnd(18)}  ${String(t).padStart(3)} s: ${failedCount(b)} failed (${formatClasses(b.failed)})`,
+    );
+  }
+  if (bad.length > maxLines)
+    lines.push(`${''.padEnd(18)}  … ${bad.length - maxLines} more seconds with failures`);
+  const crashes = result.events.filter((e) => e.type === 'crashed');
+  const last = crashes.at(-1);
+  if (last) {
+    lines.push(
+      `${''.padEnd(18)}  ${crashes.length} container crash(es); last: pod ${last.pod} crashed (${last.detail ?? 'no detail'})`,
+    );
+  }
+  if (result.error) lines.push(`${''.padEnd(18)}  error: ${result.error}`);
+  return lines.join('\n');
+}
+
+export function formatReport(results: readonly ScenarioResult[]): string {
+  return [
+    formatTable(results),
+    '',
+    'Failures per second of load (· none, 1–9, # ten or more):',
+    ...results.map((r) => formatTimeline(r)),
+    '',
+  ].join('\n');
+}

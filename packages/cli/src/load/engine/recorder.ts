@@ -1,0 +1,191 @@
+import {
+  FAILURE_CLASSES,
+  type FailureClass,
+  type FailureSample,
+  type LatencySummary,
+  type Outcome,
+  type RequestRecord,
+  type TimelineSecond,
+  type Totals,
+} from '../result.js';
+import { Histogram } from './histogram.js';
+
+/** Distinct raw messages kept per failure class. */
+const SAMPLES_PER_CLASS = 5;
+/** Per-second histograms are coarser (0.8%) than the overall one (0.1%): many are alive at once. */
+const SECOND_PRECISION_BITS = 7;
+
+interface Bucket {
+  second: number;
+  pending: number;
+  closed: boolean;
+  ok: number;
+  late: number;
+  failures: Partial<Record<FailureClass, number>>;
+  histogram: Histogram;
+}
+
+export interface RecorderHooks {
+  onRequest?: ((record: RequestRecord) => void) | undefined;
+  onSecond?: ((second: TimelineSecond) => void) | undefined;
+}
+
+const ms = (us: number) => Math.round(us) / 1000;
+
+/**
+ * Counts outcomes: totals, failure classes, latency histograms overall and per second (by scheduled
+ * second), and a few raw messages per class. Memory stays flat: a second's histogram is recycled as
+ * soon as every request scheduled in it has an outcome.
+ */
+export class Recorder {
+  readonly totals: Totals = { scheduled: 0, sent: 0, ok: 0, failed: 0, late: 0 };
+  readonly failures = Object.fromEntries(FAILURE_CLASSES.map((c) => [c, 0])) as Record<
+    FailureClass,
+    number
+  >;
+  readonly timeline: TimelineSecond[] = [];
+  readonly #overall = new Histogram();
+  readonly #buckets = new Map<number, Bucket>();
+  readonly #spare: Histogram[] = [];
+  readonly #samples = new Map<string, FailureSample>();
+  readonly #sampleCounts = new Map<FailureClass, number>();
+  readonly #hooks: RecorderHooks;
+  #nextSecond = 0;
+  #last: Bucket | undefined;
+  #closedBefore = 0;
+
+  constructor(hooks: RecorderHooks = {}) {
+    this.#hooks = hooks;
+  }
+
+  /** A request became due at `scheduledAt` ms. */
+  scheduled(scheduledAt: number): void {
+    this.totals.scheduled++;
+    this.#bucket(Math.floor(scheduledAt / 1000)).pending++;
+  }
+
+  /** A request was started (`late` when it started too long after it was due). */
+  sent(scheduledAt: number, late: boolean): void {
+    this.totals.sent++;
+    if (late) {
+      this.totals.late++;
+      this.#bucket(Math.floor(scheduledAt / 1000)).late++;
+    }
+  }
+
+  /** A scheduled request will never get an outcome (the run was aborted): forget it. */
+  dropped(scheduledAt: number): void {
+    this.totals.scheduled--;
+    const bucket = this.#bucket(Math.floor(scheduledAt / 1000));
+    bucket.pending--;
+    this.#flush();
+  }
+
+  /** The outcome of a scheduled request; `latencyMs` from its scheduled send time. */
+  resolved(scheduledAt: number, latencyMs: number, outcome: Outcome, message?: string): void {
+    const bucket = this.#bucket(Math.floor(scheduledAt / 1000));
+    bucket.pending--;
+    if (outcome === 'ok') {
+      this.totals.ok++;
+      bucket.ok++;
+      const us = latencyMs * 1000;
+      this.#overall.record(us);
+      bucket.histogram.record(us);
+    } else {
+      this.totals.failed++;
+      this.failures[outcome]++;
+      bucket.failures[outcome] = (bucket.failures[outcome] ?? 0) + 1;
+      if (message !== undefined) this.#sample(outcome, message);
+    }
+    this.#hooks.onRequest?.({ scheduledAt, latencyMs, outcome });
+    this.#flush();
+  }
+
+  /** No more requests will be scheduled before `second`: seconds before it can be finished. */
+  closeBefore(second: number): void {
+    for (let s = this.#closedBefore; s < second; s++) this.#bucket(s).closed = true;
+    this.#closedBefore = Math.max(this.#closedBefore, second);
+    this.#flush();
+  }
+
+  /** Scheduling is over: every second can be finished once its requests have outcomes. */
+  closeAll(): void {
+    let last = this.#closedBefore - 1;
+    for (const second of this.#buckets.keys()) last = Math.max(last, second);
+    this.closeBefore(last + 1);
+  }
+
+  latency(): LatencySummary {
+    if (this.#overall.count === 0)
+      return { p50: null, p90: null, p99: null, p999: null, max: null };
+    const h = this.#overall;
+    return {
+      p50: ms(h.percentile(50)),
+      p90: ms(h.percentile(90)),
+      p99: ms(h.percentile(99)),
+      p999: ms(h.percentile(99.9)),
+      max: ms(h.max),
+    };
+  }
+
+  samples(): FailureSample[] {
+    return [...this.#samples.values()];
+  }
+
+  #sample(failure: FailureClass, message: string): void {
+    const key = `${failure}\u0000${message}`;
+    const known = this.#samples.get(key);
+    if (known) {
+      known.count++;
+      return;
+    }
+    const kept = this.#sampleCounts.get(failure) ?? 0;
+    if (kept >= SAMPLES_PER_CLASS) return;
+    this.#sampleCounts.set(failure, kept + 1);
+    this.#samples.set(key, { class: failure, message, count: 1 });
+  }
+
+  #bucket(second: number): Bucket {
+    const last = this.#last;
+    if (last?.second === second) return last;
+    let bucket = this.#buckets.get(second);
+    if (!bucket) {
+      bucket = {
+        second,
+        pending: 0,
+        closed: second < this.#closedBefore,
+        ok: 0,
+        late: 0,
+        failures: {},
+        histogram: this.#spare.pop() ?? new Histogram(SECOND_PRECISION_BITS),
+      };
+      this.#buckets.set(second, bucket);
+    }
+    this.#last = bucket;
+    return bucket;
+  }
+
+  /** Emits finished seconds in order. */
+  #flush(): void {
+    for (;;) {
+      const bucket = this.#buckets.get(this.#nextSecond);
+      if (!bucket?.closed || bucket.pending > 0) return;
+      const h = bucket.histogram;
+      const entry: TimelineSecond = {
+        second: bucket.second,
+        ok: bucket.ok,
+        failures: bucket.failures,
+        late: bucket.late,
+        p50: h.count ? ms(h.percentile(50)) : null,
+        p99: h.count ? ms(h.percentile(99)) : null,
+      };
+      this.timeline.push(entry);
+      this.#buckets.delete(bucket.second);
+      if (this.#last === bucket) this.#last = undefined;
+      h.reset();
+      this.#spare.push(h);
+      this.#nextSecond++;
+      this.#hooks.onSecond?.(entry);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+// The lab shows a loss where one is certain, whatever the machine's load: requests that are in flight
+// on a pod when it exits. With one replica and every request taking 2 s, all the requests of the
+// last 2 s before the rolling update are on the old pod when the deployment controller deletes it
+// (the moment the new pod is ready); `sigterm-exit` then exits at once, so they are cut. The load
+// is sized so that it never queues (20 rps × 2 s = 40 requests in flight, 64 connections): nothing
+// times out, and every failure comes from the exit. (Requests sent to the new pod are still in
+// flight when the load stops, so a run may have no successful request at all.)
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { IngressMode, ProxyMode } from '../../../src/lab/network/data-path.ts';
+import { formatReport } from '../../../src/lab/report/table.ts';
+import { isRoot } from '../helpers.ts';
+import { hasCommand } from '../system.ts';
+import { assertAccounting, classes, quickMatrix } from './matrix.ts';
+
+const shape = { replicas: 1, latencyMs: 2_000, rate: 20, connections: 64 };
+
+async function cut(proxy: ProxyMode, ingress: IngressMode, expected: readonly string[]) {
+  const [r] = await quickMatrix(['sigterm-exit'], proxy, ingress, shape);
+  assert.ok(r);
+  const report = `\n${formatReport([r])}`;
+  assertAccounting(r, report, false);
+  assert.ok(r.failed > 0, `the requests in flight on the exiting pod are lost${report}`);
+  for (const c of classes(r)) assert.ok(expected.includes(c), `unexpected class ${c}${report}`);
+}
+
+test('userspace proxy: requests in flight on a pod that exits at SIGTERM are lost, as closed or reset', async () => {
+  await cut('userspace', 'off', ['closed-before-response', 'reset']);
+});
+
+test('built-in ingress: requests in flight on a pod that exits at SIGTERM come back as 502', async () => {
+  await cut('userspace', 'builtin', ['http-502']);
+});
+
+test('iptables proxy: requests in flight on a pod that exits at SIGTERM are lost, as the kernel reports it', {
+  skip: !isRoot
+    ? 'needs root for kernel NAT rules'
+    : !hasCommand('iptables-restore')
+      ? 'iptables is not installed'
+      : false,
+}, async () => {
+  await cut('iptables', 'off', ['closed-before-response', 'reset', 'refused']);
+});

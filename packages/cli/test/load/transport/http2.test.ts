@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { createServer as createHttp2Server, createSecureServer } from 'node:http2';
+import { before, test } from 'node:test';
+import { type LoadOptions, runLoad } from '../../../src/load/index.ts';
+import { type Credentials, selfSigned } from '../support/certificate.ts';
+import { assertAccounted } from '../support/invariants.ts';
+import { serve } from '../support/serve.ts';
+import { closedPort } from '../support/servers.ts';
+
+let credentials: Credentials | undefined;
+before(async () => {
+  credentials = await selfSigned();
+});
+
+/** 40 requests per second over HTTP/2. */
+const http2Load = (url: string, durationMs: number, extra: Partial<LoadOptions> = {}) =>
+  runLoad({ url, rate: 40, durationMs, http2: true, ...extra });
+
+test('HTTP/2 cleartext (h2c): statuses are classified per stream', async () => {
+  let n = 0;
+  const server = createHttp2Server((_req, res) => {
+    res.statusCode = ++n % 2 === 0 ? 503 : 200;
+    res.end('x');
+  });
+  await serve(server, async (port) => {
+    const result = await http2Load(`http://127.0.0.1:${port}/`, 500);
+    assert.equal(result.totals.ok, 10);
+    assert.equal(result.failures['http-503'], 10);
+    assert.equal(result.totals.failed, 10);
+    assertAccounted(result);
+  });
+});
+
+test('HTTP/2 over TLS with insecure; a closed port is refused', async (t) => {
+  if (!credentials) return t.skip('openssl is not available to make a certificate');
+  let sessions = 0;
+  const server = createSecureServer(credentials, (_req, res) => res.end('ok'));
+  server.on('session', () => sessions++);
+  await serve(server, async (port) => {
+    const result = await http2Load(`https://127.0.0.1:${port}/`, 250, {
+      insecure: true,
+      maxRequestsPerConnection: 3,
+    });
+    assert.equal(result.totals.ok, 10);
+    // at most 3 streams per session: at least 4 sessions for 10 requests
+    assert.ok(sessions >= 4, `sessions ${sessions}`);
+  });
+  const closed = await closedPort();
+  const refused = await http2Load(`http://127.0.0.1:${closed}/`, 250);
+  assert.equal(refused.failures.refused, 10);
+});
+
+test('HTTP/2 GOAWAY: new streams go to a new session; streams the server refused are closed-before-response', async () => {
+  let handled = 0;
+  let sessions = 0;
+  // every fifth response, the server closes its session gracefully (GOAWAY), as a draining pod does
+  const server = createHttp2Server((req, res) => {
+    res.end('ok');
+    if (++handled % 5 === 0) req.stream.session?.close();
+  });
+  server.on('session', () => sessions++);
+  await serve(server, async (port) => {
+    const result = await http2Load(`http://127.0.0.1:${port}/`, 1000);
+    assert.equal(result.totals.scheduled, 40);
+    // how many streams were in flight at each GOAWAY depends on timing; what holds: the client got
+    // no response the server did not send, each failure is of the one class, and new sessions
+    // took over after each GOAWAY
+    assert.ok(result.totals.ok > 0 && result.totals.ok <= handled, `ok ${result.totals.ok}`);
+    assert.equal(result.totals.failed, result.failures['closed-before-response']);
+    assert.ok(sessions >= 2, `sessions ${sessions}`);
+    assertAccounted(result);
+  });
+});
