@@ -67,7 +67,7 @@ export function formatJunit({ result, skipped }: Report): string {
       outcome: findings ? 'failure' : 'passed',
     };
   };
-  for (const { file, subject, rules } of result.subjects) {
+  for (const { file, subject, rules } of result.subjects()) {
     const label = subjectLabel({ subject } as Finding);
     for (const rule of rules) add(file, caseOf(file, label, rule));
   }
