@@ -52,6 +52,22 @@ export class DocumentCache {
   set(text: string, value: unknown): void {
     this.#values.set(text, value);
   }
+
+  /**
+   * Parses one document's text as `parseManifests` does and keeps its value; false when it does not
+   * parse (nothing is kept then).
+   */
+  parse(text: string): boolean {
+    if (this.#values.has(text)) return true;
+    try {
+      const values = construct(text);
+      if (values.length > 1) return false;
+      this.#values.set(text, values[0]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
 }
 
 /** How to parse a stream. */

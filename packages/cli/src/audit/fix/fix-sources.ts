@@ -1,4 +1,3 @@
-import { parseAllDocuments } from 'yaml';
 import { type Chunk, splitDocuments } from '../../manifest/line-index.js';
 import { DocumentCache } from '../../manifest/parse.js';
 import type { Source } from '../../manifest/types.js';
@@ -19,38 +18,17 @@ export interface FixResult {
   readonly audited: AuditResult | undefined;
 }
 
-/** How many YAML errors the `yaml` package finds in a text. */
-function yamlErrors(text: string): number {
-  return parseAllDocuments(text).reduce((n, doc) => n + doc.errors.length, 0);
-}
-
 /**
- * Whether fixing `before` into `after` adds a YAML error (as the `yaml` package, a second parser,
- * sees it): a fix must never add one. Only the documents that changed are parsed again, so a few
- * fixes in a stream of thousands of documents cost a few documents.
+ * Whether fixing `before` into `after` breaks a document: every document the fix changed is parsed
+ * again, by the parser the audit reads it with, and its value kept for the next round's audit (which
+ * then parses nothing twice). A fix must never make a document unreadable.
  */
-function addsYamlError(before: Source, after: string, counts: Map<string, number>): boolean {
+function breaksDocument(before: Source, after: string, cache: DocumentCache): boolean {
   if (before.type !== 'yaml') return false;
-  const errors = (text: string) => {
-    let n = counts.get(text);
-    if (n === undefined) {
-      n = yamlErrors(text);
-      counts.set(text, n);
-    }
-    return n;
-  };
   const a = splitDocuments(before.text);
   const b = splitDocuments(after);
-  if (a.length !== b.length) return errors(after) > errors(before.text);
-  let added = 0;
-  a.forEach((chunk, i) => {
-    const next = (b[i] as Chunk).text;
-    // The document before the fix is parsed only when the fixed one has errors.
-    if (next === chunk.text) return;
-    const after = errors(next);
-    if (after > 0) added += after - errors(chunk.text);
-  });
-  return added > 0;
+  if (a.length !== b.length) return true; // a fix never adds or removes a document
+  return b.some((chunk, i) => chunk.text !== (a[i] as Chunk).text && !cache.parse(chunk.text));
 }
 
 /**
@@ -113,9 +91,8 @@ export function fixSources(sources: readonly Source[], config: AuditConfig): Fix
   let current = [...sources];
   let fixed = 0;
   const refused = new Set<string>();
-  // The yaml parser is the slow part of fixing: count each document's errors once.
-  const errorCounts = new Map<string, number>();
-  const cached = { ...config, cache: config.cache ?? new DocumentCache() };
+  const cache = config.cache ?? new DocumentCache();
+  const cached = { ...config, cache };
   let audited: AuditResult | undefined;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const result = audit(current, cached);
@@ -143,7 +120,7 @@ export function fixSources(sources: readonly Source[], config: AuditConfig): Fix
       const edits = taken.list;
       if (edits.length === 0 || refused.has(source.file)) return source;
       const next = { ...source, text: applyEdits(source.text, edits) };
-      if (addsYamlError(source, next.text, errorCounts)) {
+      if (breaksDocument(source, next.text, cache)) {
         refused.add(source.file);
         return source;
       }
