@@ -1,18 +1,20 @@
-import { CORE_SCHEMA, type Event, loadAll, mergeTag, parseEvents } from 'js-yaml';
+import { type Event, loadAll, parseEvents } from 'js-yaml';
 import { parseDocument } from 'yaml';
 import { isRecord } from '../core/records.js';
+import { readBlockDocument } from './block-yaml.js';
 import { type Chunk, LineIndex, splitDocuments } from './line-index.js';
 import { exactError, YAML_OPTIONS } from './parse-error.js';
+import { SCHEMA } from './schema.js';
 import { buildTree, child, type SyntaxNode } from './syntax-tree.js';
 import type { InputError, K8sObject, Source, Syntax } from './types.js';
 
 /**
- * YAML 1.2's core schema plus merge keys (`<<: *base`), which Kubernetes' YAML reader (YAML 1.1)
- * resolves too. The merge budget is per call, and one call reads a whole stream.
+ * js-yaml's options: `SCHEMA` (YAML 1.2's core schema plus merge keys). The merge budget is per
+ * call, and one call may read many documents.
  */
 const CONSTRUCT = {
   json: true,
-  schema: CORE_SCHEMA.withTags(mergeTag),
+  schema: SCHEMA,
   maxTotalMergeKeys: 1_000_000,
 } as const;
 
@@ -60,7 +62,7 @@ export class DocumentCache {
   parse(text: string): boolean {
     if (this.#values.has(text)) return true;
     try {
-      const values = construct(text);
+      const values = readDocuments(text);
       if (values.length > 1) return false;
       this.#values.set(text, values[0]);
       return true;
@@ -93,11 +95,13 @@ interface Parse {
 
 /**
  * Parses a YAML (or JSON) stream. Every document, and every item of a `kind: List`, becomes one
- * object. js-yaml's event stream gives both the values and the source offsets (for positions and
- * fixes); a document it rejects is parsed again by the `yaml` package, whose error (with
- * file:line:column) is reported, and skipped: the rest of the stream is still audited. Documents that
- * are not Kubernetes objects (no `kind`) are ignored. The second argument is a `DocumentCache` or
- * `ParseOptions`.
+ * object. A document in the block style tools print is read by `readBlockDocument` (one pass, the
+ * value js-yaml would give); the others by js-yaml, several consecutive ones per call. A document
+ * js-yaml rejects is parsed again by the `yaml` package, whose error (with file:line:column) is
+ * reported, and skipped: the rest of the stream is still audited. Source offsets (for positions and
+ * fixes) come from js-yaml's event stream of a document, produced when a finding first needs them.
+ * Documents that are not Kubernetes objects (no `kind`) are ignored. The second argument is a
+ * `DocumentCache` or `ParseOptions`.
  */
 export function parseManifests(
   source: Source,
@@ -111,33 +115,46 @@ export function parseManifests(
     options: options instanceof DocumentCache ? { cache: options } : options,
   };
   const { cache } = p.options;
-  const chunks = splitDocuments(source.text);
+  // Consecutive documents left to js-yaml, read together when the next one is not.
+  let pending: Chunk[] = [];
+  const flush = () => {
+    if (pending.length) parseWithJsYaml(p, pending);
+    pending = [];
+  };
+  for (const chunk of splitDocuments(source.text)) {
+    const hit = cache?.get(chunk.text) ?? readBlockDocument(chunk.text);
+    if (!hit) {
+      pending.push(chunk);
+      continue;
+    }
+    flush();
+    cache?.set(chunk.text, hit.value);
+    collect(p, hit.value, chunk, true);
+  }
+  flush();
+  return { objects: p.objects, errors: p.errors };
+}
+
+/** Consecutive documents, read by js-yaml in batches of about `BATCH` characters. */
+function parseWithJsYaml(p: Parse, chunks: readonly Chunk[]): void {
   for (let first = 0; first < chunks.length; ) {
     let last = first;
     const start = (chunks[first] as Chunk).start;
     while (last + 1 < chunks.length && (chunks[last + 1] as Chunk).start - start < BATCH) last++;
     const batch = chunks.slice(first, last + 1);
     first = last + 1;
-    const missing = cache ? batch.filter((c) => !cache.get(c.text)).length : batch.length;
-    if (cache && missing * 4 <= batch.length) {
-      // Mostly seen before: take those from the cache, parse the few others one by one.
-      for (const chunk of batch) {
-        const hit = cache.get(chunk.text);
-        if (hit) collect(p, hit.value, chunk, true);
-        else parseChunk(p, chunk);
-      }
-      continue;
-    }
     if (!parseBatch(p, batch)) for (const chunk of batch) parseChunk(p, chunk);
   }
-  return { objects: p.objects, errors: p.errors };
 }
 
-/**
- * The values of a text's documents, in js-yaml's direct pass (no event list: faster, and no garbage);
- * the events with offsets are produced again from a document's text when its syntax tree is needed.
- */
+/** The values of a text's documents, by js-yaml. */
 const construct = (text: string): unknown[] => loadAll(text, CONSTRUCT);
+
+/** The values of a text's documents: by `readBlockDocument` when it reads the text, else js-yaml. */
+function readDocuments(text: string): unknown[] {
+  const read = readBlockDocument(text);
+  return read ? [read.value] : construct(text);
+}
 
 /** Consecutive documents in one js-yaml pass; false when any has an error or they do not line up. */
 function parseBatch(p: Parse, batch: readonly Chunk[]): boolean {
@@ -271,7 +288,7 @@ class ParsedObject implements K8sObject {
 
   get value(): Record<string, unknown> {
     if (!this.#held) {
-      let again: unknown = construct(this.#chunk.text)[0];
+      let again: unknown = readDocuments(this.#chunk.text)[0];
       for (const i of this.#itemPath)
         again = isRecord(again) && Array.isArray(again.items) ? again.items[i] : undefined;
       this.#held = isRecord(again) ? again : {};

@@ -1,0 +1,227 @@
+// The block reader against js-yaml: every document it reads, it reads exactly as js-yaml does (the
+// same value, the same key order); every document js-yaml rejects, it declines. Checked on every
+// document of the real-world and end-to-end corpora, on the shapes tools print, on tricky snippets,
+// and on seeded mutations of all of them (a failure names its seed and its input).
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import { loadAll } from 'js-yaml';
+import { readBlockDocument } from '../../src/manifest/block-yaml.ts';
+import { splitDocuments } from '../../src/manifest/line-index.ts';
+import { SCHEMA } from '../../src/manifest/schema.ts';
+
+const OPTIONS = { json: true, schema: SCHEMA, maxTotalMergeKeys: 1_000_000 } as const;
+
+/** js-yaml's value of a one-document text, or undefined when it rejects it. */
+function jsYaml(text: string): { value: unknown } | undefined {
+  try {
+    const values = loadAll(text, OPTIONS);
+    return values.length === 1 ? { value: values[0] } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The same value, and the same key order at every level (reports print keys in order). */
+function same(a: unknown, b: unknown): boolean {
+  if (!isDeepStrictEqual(a, b)) return false;
+  if (a === null || typeof a !== 'object') return true;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b as object);
+  return (
+    ka.join('\0') === kb.join('\0') &&
+    ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
+}
+
+/** Fails unless the reader declines `text` or reads exactly what js-yaml reads. */
+function check(text: string, label: string): boolean {
+  const read = readBlockDocument(text);
+  if (!read) return false;
+  const expected = jsYaml(text);
+  assert.ok(expected, `${label}: read, but js-yaml rejects it:\n${text}`);
+  assert.ok(
+    same(read.value, expected.value),
+    `${label}: read as ${JSON.stringify(read.value)}, js-yaml reads ${JSON.stringify(expected.value)}:\n${text}`,
+  );
+  return true;
+}
+
+const testDir = fileURLToPath(new URL('..', import.meta.url));
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : /\.ya?ml$/.test(name) ? [path] : [];
+  });
+}
+const CORPUS = [
+  ...files(join(testDir, 'audit/real-world')),
+  ...files(join(testDir, 'audit/corpus')),
+  fileURLToPath(new URL('../../../../examples/kubernetes/deployment.yaml', import.meta.url)),
+].flatMap((file) =>
+  splitDocuments(readFileSync(file, 'utf8')).map((chunk) => ({ file, text: chunk.text })),
+);
+
+// What `helm template` prints for a chart made by `helm create` (helm/helm,
+// pkg/chart/v2/util/create.go), and kubectl's style (sequences at their key's column).
+const HELM = `---
+# Source: web/templates/deployment.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: rel-web
+  labels:
+    helm.sh/chart: web-0.1.0
+    app.kubernetes.io/name: web
+    app.kubernetes.io/version: "1.16.0"
+  annotations:
+    "helm.sh/hook": test
+spec:
+  replicas: 1
+  template:
+    spec:
+      securityContext:
+        {}
+      containers:
+        - name: web
+          image: "nginx:1.16.0"
+          command: ['wget']
+          args: ["--spider", 'rel-web:80']
+          ports:
+            - name: http
+              containerPort: 80
+              protocol: TCP
+          resources: {limits: {}, requests: {cpu: 100m}}
+`;
+const KUBECTL = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: conf # a comment
+data:
+  nginx.conf: |
+    server {
+      listen 80;
+
+      # a comment inside the text
+    }
+  script: |-
+    #!/bin/sh
+    exec node server.js
+  ports:
+  - 80
+  - -1
+  - 0x1F
+  - .5
+  - ~
+  - null
+  - True
+  empty:
+  quoted: 'it''s'
+  escaped: "a\\"b\\\\c\\n"
+# the end
+`;
+
+test('every document of the corpora is read exactly as js-yaml reads it, or declined', () => {
+  let read = 0;
+  for (const { file, text } of CORPUS) if (check(text, file)) read++;
+  // Rendered manifests are what the reader is for: it must read most of them.
+  assert.ok(read >= CORPUS.length * 0.75, `read ${read} of ${CORPUS.length} documents`);
+});
+
+test('helm template and kubectl output are read, and equal js-yaml', () => {
+  assert.ok(check(HELM, 'helm'));
+  assert.ok(check(KUBECTL, 'kubectl'));
+});
+
+test('what the reader leaves to js-yaml is declined, never misread', () => {
+  const declined = [
+    'a: &x 1\nb: *x\n', // anchors and aliases
+    'a: !!str 1\n', // tags
+    'base: {x: 1}\nm:\n  <<: {y: 2}\n', // merge keys
+    'a: one\n  two\n', // a multi-line plain scalar
+    'a: "one\n  two"\n', // a multi-line quoted scalar
+    'a: >\n  folded\n', // folded
+    'a: |+\n  keep\n\n', // keep chomping
+    'a: |2\n   x\n', // an indentation indicator
+    'a: |\n\n  x\n', // a leading empty line
+    'a:\tb\n', // a tab
+    'a: b\r\n', // a carriage return
+    'a: é\n', // non-ASCII
+    'a: b: c\n', // an error
+    'a: 1\na: 2\n', // a duplicate key
+    '__proto__: {x: 1}\n',
+    '80: http\n', // a key that is not a string
+    'true: x\n',
+    'a: [b,\n  c]\n', // flow over lines
+    'a: [b, ]\n',
+    '{\n  "a": 1\n}\n', // JSON over lines
+    '- - a\n',
+    'a: "\\x41"\n', // escapes other than \\ \" \/ \n \t
+    'a: b #c\n  d: e\n', // deeper after a value
+    '%YAML 1.2\n---\na: b\n',
+    '--- a\n',
+    '',
+    '# only a comment\n',
+  ];
+  for (const text of declined) {
+    assert.equal(readBlockDocument(text), undefined, JSON.stringify(text));
+  }
+});
+
+/** mulberry32: a small, fast, seedable PRNG. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return (n: number) => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+}
+
+const SEED = Number(process.env.LAMEDUCK_PROPERTY_SEED ?? 20261130);
+const TOKENS = [
+  ...[':', ': ', '-', '- ', ' ', '  ', '\n', '\n  ', '\t', '[', ']', '{', '}', ',', '#', ' #'],
+  ...['&a ', '*a', '!', '|', '|-', '|+', '>', "'", '"', '\\', '\\n', '?', '%', '@', '`', '<<'],
+  ...['---', '...', 'x', '0', '1.5', 'true', 'null', '~', '__proto__', '"a"', "'b'", '\r', 'é'],
+  ...['- a: b', 'k: v', '\n- ', '\n\n', '  \n', '  |\n    x\n', '[a, "b"]', '{a: 1}', '-1'],
+];
+
+test(`seeded mutations are read exactly as js-yaml reads them, or declined (seed ${SEED})`, () => {
+  const int = random(SEED);
+  const inputs = [HELM, KUBECTL, ...CORPUS.map((c) => c.text)];
+  let read = 0;
+  for (let run = 0; run < 4000; run++) {
+    let text = inputs[int(inputs.length)] as string;
+    if (text.length > 4000) {
+      const from = int(text.length - 2000);
+      text = text.slice(0, 300) + text.slice(text.indexOf('\n', from) + 1, from + 2000);
+    }
+    for (let m = 1 + int(3); m > 0; m--) {
+      const at = int(text.length + 1);
+      const lines = text.split('\n');
+      const line = int(lines.length);
+      switch (int(4)) {
+        case 0:
+          text = text.slice(0, at) + TOKENS[int(TOKENS.length)] + text.slice(at);
+          break;
+        case 1:
+          text = text.slice(0, at) + text.slice(at + 1 + int(4));
+          break;
+        case 2:
+          lines[line] = int(2) ? ` ${lines[line]}` : (lines[line] ?? '').slice(1);
+          text = lines.join('\n');
+          break;
+        default:
+          lines.splice(int(lines.length), 0, lines[line] ?? '');
+          text = lines.join('\n');
+      }
+    }
+    if (check(text, `seed ${SEED}, run ${run}`)) read++;
+  }
+  assert.ok(read > 400, `only ${read} mutations read: the test exercises too little`);
+});
