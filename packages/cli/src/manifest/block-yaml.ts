@@ -93,6 +93,8 @@ class Reader {
   /** Always the start of a line between nodes. */
   #p = 0;
   #depth = 0;
+  /** The position inside a flow collection being read. */
+  #f = 0;
 
   constructor(text: string) {
     this.#t = text;
@@ -308,9 +310,8 @@ class Reader {
       value = this.#quoted(i, end);
       after = end;
     } else if (c === LBRACKET || c === LBRACE) {
-      const found = this.#flow(i, eol);
-      value = found.value;
-      after = found.end;
+      value = this.#flow(i, eol);
+      after = this.#f;
     } else if (c === PIPE) {
       return this.#literal(i, eol, indent);
     } else {
@@ -388,76 +389,81 @@ class Reader {
   }
 
   /**
-   * A one-line flow collection of scalars starting at `i` (`[]`, `{}`, `["npm", "start"]`,
-   * `{cpu: 100m, memory: 128Mi}`): its value and the offset after its closing bracket.
+   * A one-line flow collection starting at `i` (`[]`, `{}`, `["npm", "start"]`,
+   * `{cpu: 100m, memory: 128Mi}`, `{limits: {}}`): its value, with `#f` after its closing bracket.
    */
-  #flow(i: number, eol: number): { value: unknown; end: number } {
+  #flow(i: number, eol: number): unknown {
     const t = this.#t;
     const map = t.charCodeAt(i) === LBRACE;
     const close = map ? RBRACE : RBRACKET;
     const items: unknown[] = [];
     const entries: Record<string, unknown> = {};
-    let j = i + 1;
-    const spaces = () => {
-      while (t.charCodeAt(j) === SPACE) j++;
-    };
-    /** A scalar at `j` (or, for a value, a nested collection); `key` for a flow mapping's key. */
-    const scalar = (key: boolean): unknown => {
-      const c = t.charCodeAt(j);
-      if (!key && (c === LBRACKET || c === LBRACE)) {
-        if (++this.#depth > MAX_DEPTH) throw DECLINE;
-        const nested = this.#flow(j, eol);
-        this.#depth--;
-        j = nested.end;
-        return nested.value;
-      }
-      if (c === DQUOTE || c === SQUOTE) {
-        const end = this.#quotedEnd(j);
-        if (end === -1 || end > eol) throw DECLINE;
-        const value = this.#quoted(j, end);
-        j = end;
-        return value;
-      }
-      const start = j;
-      if (c === DASH || c === 46 /* . */) {
-        // `-1`, `.5`: resolved below; a lone `-` or `.` is left to js-yaml.
-        if (!isFlowChar(t.charCodeAt(j + 1))) throw DECLINE;
-      }
-      // A colon is part of the scalar when a scalar character follows it (`localhost:9898/healthz`).
-      for (let k = t.charCodeAt(j); ; k = t.charCodeAt(++j)) {
-        if (!isFlowChar(k) && !(k === COLON && j > start && isFlowChar(t.charCodeAt(j + 1)))) break;
-      }
-      if (j === start) throw DECLINE;
-      const text = t.slice(start, j);
-      if (key) {
-        if (!isPlainString(text)) throw DECLINE;
-        return text;
-      }
-      return plainValue(text);
-    };
-    spaces();
-    if (t.charCodeAt(j) === close) return { value: map ? entries : items, end: j + 1 };
+    this.#f = i + 1;
+    this.#flowSpaces();
+    if (t.charCodeAt(this.#f) === close) {
+      this.#f++;
+      return map ? entries : items;
+    }
     for (;;) {
       if (map) {
-        const key = scalar(true) as string;
+        const key = this.#flowScalar(eol, true) as string;
         if (key === '__proto__' || Object.hasOwn(entries, key)) throw DECLINE;
-        if (t.charCodeAt(j) !== COLON || t.charCodeAt(j + 1) !== SPACE) throw DECLINE;
-        j += 2;
-        spaces();
-        entries[key] = scalar(false);
+        if (t.charCodeAt(this.#f) !== COLON || t.charCodeAt(this.#f + 1) !== SPACE) throw DECLINE;
+        this.#f += 2;
+        this.#flowSpaces();
+        entries[key] = this.#flowScalar(eol, false);
       } else {
-        items.push(scalar(false));
+        items.push(this.#flowScalar(eol, false));
       }
-      spaces();
-      const c = t.charCodeAt(j);
-      if (c === close) return { value: map ? entries : items, end: j + 1 };
-      if (c !== COMMA || j >= eol) throw DECLINE;
-      j++;
-      spaces();
+      this.#flowSpaces();
+      const c = t.charCodeAt(this.#f);
+      if (c === close) {
+        this.#f++;
+        return map ? entries : items;
+      }
+      if (c !== COMMA || this.#f >= eol) throw DECLINE;
+      this.#f++;
+      this.#flowSpaces();
       // `[a, ]`: a trailing comma, and anything else odd, is left to js-yaml.
-      const d = t.charCodeAt(j);
-      if (d === close || d === COMMA || j >= eol) throw DECLINE;
+      const d = t.charCodeAt(this.#f);
+      if (d === close || d === COMMA || this.#f >= eol) throw DECLINE;
     }
+  }
+
+  #flowSpaces(): void {
+    while (this.#t.charCodeAt(this.#f) === SPACE) this.#f++;
+  }
+
+  /** A scalar at `#f` (or, for a value, a nested collection); `key` for a flow mapping's key. */
+  #flowScalar(eol: number, key: boolean): unknown {
+    const t = this.#t;
+    const start = this.#f;
+    const c = t.charCodeAt(start);
+    if (c === DQUOTE || c === SQUOTE) {
+      const end = this.#quotedEnd(start);
+      if (end === -1 || end > eol) throw DECLINE;
+      this.#f = end;
+      return this.#quoted(start, end);
+    }
+    if (c === LBRACKET || c === LBRACE) {
+      if (key || ++this.#depth > MAX_DEPTH) throw DECLINE;
+      const nested = this.#flow(start, eol);
+      this.#depth--;
+      return nested;
+    }
+    // `-1`, `.5`: resolved below; a lone `-` or `.` is left to js-yaml.
+    if ((c === DASH || c === 46) && !isFlowChar(t.charCodeAt(start + 1))) throw DECLINE;
+    // A colon is part of the scalar when a scalar character follows it (`localhost:9898/healthz`).
+    let j = start;
+    for (let k = c; ; k = t.charCodeAt(++j)) {
+      if (!isFlowChar(k) && !(k === COLON && j > start && isFlowChar(t.charCodeAt(j + 1)))) break;
+    }
+    if (j === start) throw DECLINE;
+    this.#f = j;
+    const text = t.slice(start, j);
+    if (!key) return plainValue(text);
+    if (!isPlainString(text)) throw DECLINE;
+    return text;
   }
 
   /**
