@@ -2,14 +2,17 @@
 // mappings and sequences, one-line plain and quoted scalars, one-line flow collections,
 // literal block scalars (`|`, `|-`), comments. It reads a document in one pass over its lines, several
 // times faster than a general YAML parser, and yields exactly the value js-yaml gives it with
-// `SCHEMA`. Anything else — anchors, aliases, tags, merge keys, multi-line plain or quoted scalars,
+// `SCHEMA`; asked for the syntax tree, it builds exactly the tree syntax-tree.ts builds from js-yaml's
+// events. Anything else — anchors, aliases, tags, merge keys, multi-line plain or quoted scalars,
 // folded scalars, tabs, carriage returns, text outside printable ASCII, duplicate keys, JSON, and
 // every malformed document — is not read here: `readBlockDocument` returns undefined and the caller
 // hands the document to js-yaml, which reads it or reports its error. Being conservative is the
 // design: a document this reader declines costs time, one it misread would cost a wrong report.
-// test/manifest/block-yaml.test.ts checks the equality on every document of the test corpora and on
-// seeded mutations of them.
+// test/manifest/block-yaml.test.ts checks both equalities on every document of the test corpora and
+// on seeded mutations of them.
+import { CHOMPING_MODE, EVENT_ID, SCALAR_STYLE, type ScalarEvent } from 'js-yaml';
 import { isPlainString, plainValue } from './schema.js';
+import { type MapEntry, type SyntaxNode, scalarNode } from './syntax-tree.js';
 
 /** Thrown (a constant, no stack) when a document leaves the subset read here. */
 const DECLINE = Symbol('decline');
@@ -87,6 +90,38 @@ function startsSpecial(c: number): boolean {
   );
 }
 
+type Style = ScalarEvent['style'];
+
+/** A scalar's node, with the event js-yaml's parser gives it (no anchor, no tag). */
+function node(
+  valueStart: number,
+  valueEnd: number,
+  style: Style,
+  fast: boolean,
+  chomping: ScalarEvent['chomping'] = CHOMPING_MODE.CLIP,
+  indent = -1,
+): SyntaxNode {
+  return scalarNode({
+    type: EVENT_ID.SCALAR,
+    valueStart,
+    valueEnd,
+    anchorStart: -1,
+    anchorEnd: -1,
+    tagStart: -1,
+    tagEnd: -1,
+    style,
+    chomping,
+    indent,
+    fast,
+  });
+}
+
+/** An empty value (`key:` with nothing after it): js-yaml's empty plain scalar. */
+const emptyNode = () => node(-1, -1, SCALAR_STYLE.PLAIN, false);
+
+/** The end of a node for its parent's end: an empty scalar has none. */
+const endOf = (n: SyntaxNode) => n.end;
+
 class Reader {
   readonly #t: string;
   readonly #n: number;
@@ -95,13 +130,16 @@ class Reader {
   #depth = 0;
   /** The position inside a flow collection being read. */
   #f = 0;
+  /** Build syntax nodes (else values). */
+  readonly #tree: boolean;
 
-  constructor(text: string) {
+  constructor(text: string, tree: boolean) {
     this.#t = text;
     this.#n = text.length;
+    this.#tree = tree;
   }
 
-  /** The document's value. */
+  /** The document's value, or its syntax tree. */
   document(): unknown {
     const t = this.#t;
     if (t.startsWith('---')) {
@@ -112,7 +150,7 @@ class Reader {
     }
     const indent = this.#skipEmpty();
     if (indent < 0) throw DECLINE; // empty: js-yaml decides what it is
-    const value = this.#block(indent);
+    const value = this.#block(indent, -1);
     if (this.#skipEmpty() !== -1) throw DECLINE; // content left over
     return value;
   }
@@ -166,16 +204,20 @@ class Reader {
     return c === SPACE || c === NL || i + 1 >= this.#n;
   }
 
-  /** A block node whose first line starts at `#p` with the given indentation. */
-  #block(indent: number): unknown {
+  /**
+   * A block node whose first line starts at `#p` with the given indentation, under a parent (keys or
+   * dashes) at column `parent` (-1 for the document).
+   */
+  #block(indent: number, parent: number): unknown {
     const at = this.#p + indent;
     if (++this.#depth > MAX_DEPTH) throw DECLINE;
     let value: unknown;
     if (this.#isDash(at)) value = this.#sequence(indent);
     else if (this.#keyEnd(at) !== -1) value = this.#mapping(indent, at);
     // A scalar or flow collection on a line of its own (`securityContext:\n  {}`); its parent
-    // declines it if a deeper line follows (a continuation).
-    else value = this.#inline(at, indent);
+    // declines it if a deeper line follows (a continuation). A document that is one is left to js-yaml.
+    else if (parent >= 0) value = this.#inline(at, parent);
+    else throw DECLINE;
     this.#depth--;
     return value;
   }
@@ -215,31 +257,71 @@ class Reader {
     return key;
   }
 
+  /**
+   * The node of the one-line scalar (quoted, or plain without trailing spaces) in `[start, end)`.
+   */
+  #scalarAt(start: number, end: number): SyntaxNode {
+    const t = this.#t;
+    const c = t.charCodeAt(start);
+    if (c === SQUOTE)
+      return node(
+        start + 1,
+        end - 1,
+        SCALAR_STYLE.SINGLE_QUOTED,
+        !t.slice(start + 1, end - 1).includes("''"),
+      );
+    if (c === DQUOTE)
+      return node(
+        start + 1,
+        end - 1,
+        SCALAR_STYLE.DOUBLE_QUOTED,
+        !t.slice(start + 1, end - 1).includes('\\'),
+      );
+    return node(start, end, SCALAR_STYLE.PLAIN, true);
+  }
+
   /** A block mapping whose keys sit at column `indent`; its first key starts at `at` (on line `#p`). */
-  #mapping(indent: number, at: number): Record<string, unknown> {
+  #mapping(indent: number, at: number): unknown {
+    const tree = this.#tree;
     const map: Record<string, unknown> = {};
+    const entries: MapEntry[] = [];
+    let end = at;
     let i = at;
     for (;;) {
-      const end = this.#keyEnd(i);
-      if (end === -1) throw DECLINE;
-      const key = this.#key(i, end);
+      const keyEnd = this.#keyEnd(i);
+      if (keyEnd === -1) throw DECLINE;
+      const key = this.#key(i, keyEnd);
       if (Object.hasOwn(map, key)) throw DECLINE;
-      map[key] = this.#value(end, indent, true);
+      const value = this.#value(keyEnd, indent, true);
+      if (tree) {
+        map[key] = true; // only to find duplicates
+        const keyNode = this.#scalarAt(i, keyEnd - 1);
+        let valueNode = value as SyntaxNode;
+        // An empty value sits right after its key (as syntax-tree.ts places it).
+        if (valueNode.start === -1)
+          valueNode = { ...valueNode, start: keyNode.end, end: keyNode.end };
+        entries.push({ key, keyNode, value: valueNode });
+        end = Math.max(end, keyNode.end, valueNode.end);
+      } else {
+        map[key] = value;
+      }
       const next = this.#skipEmpty();
       if (next === indent) {
         i = this.#p + indent;
         if (this.#isDash(i)) throw DECLINE;
         continue;
       }
-      if (next < indent) return map; // the end of the text, or the parent's next line
-      throw DECLINE; // deeper than the keys and not a value: a continuation, or an error
+      if (next > indent) throw DECLINE; // deeper than the keys and not a value: a continuation
+      // The end of the text, or the parent's next line.
+      return tree ? { kind: 'map', start: at, end, flow: false, entries } : map;
     }
   }
 
   /** A block sequence whose dashes sit at column `indent`, its first on line `#p`. */
-  #sequence(indent: number): unknown[] {
+  #sequence(indent: number): unknown {
     const t = this.#t;
     const items: unknown[] = [];
+    const start = this.#p + indent;
     for (;;) {
       const dash = this.#p + indent;
       let i = dash + 1;
@@ -249,7 +331,7 @@ class Reader {
         // `-` alone: the item is the block below, or null.
         this.#p = this.#lineEnd(i) + 1;
         const below = this.#skipEmpty();
-        items.push(below > indent ? this.#block(below) : null);
+        items.push(below > indent ? this.#block(below, indent) : this.#tree ? emptyNode() : null);
       } else if (this.#isDash(i)) {
         throw DECLINE; // `- - x`
       } else if (this.#keyEnd(i) !== -1) {
@@ -263,8 +345,11 @@ class Reader {
       const next = this.#skipEmpty();
       if (next === indent && this.#isDash(this.#p + indent)) continue;
       // Less indented, or (for a sequence that is a mapping's value at its keys' column) a key.
-      if (next <= indent) return items;
-      throw DECLINE;
+      if (next > indent) throw DECLINE;
+      if (!this.#tree) return items;
+      const nodes = items as SyntaxNode[];
+      const end = nodes.reduce((e, item) => Math.max(e, endOf(item)), start);
+      return { kind: 'seq', start, end, flow: false, items: nodes };
     }
   }
 
@@ -280,7 +365,7 @@ class Reader {
     if (i >= this.#n || c === NL || (c === HASH && i > from)) {
       this.#p = this.#lineEnd(i) + 1;
       const below = this.#skipEmpty();
-      if (below > indent) return this.#block(below);
+      if (below > indent) return this.#block(below, indent);
       // A sequence may sit at its key's column.
       if (mapValue && below === indent && this.#isDash(this.#p + indent)) {
         if (++this.#depth > MAX_DEPTH) throw DECLINE;
@@ -288,7 +373,7 @@ class Reader {
         this.#depth--;
         return items;
       }
-      return plainValue('');
+      return this.#tree ? emptyNode() : plainValue('');
     }
     return this.#inline(i, indent);
   }
@@ -308,6 +393,7 @@ class Reader {
       const end = this.#quotedEnd(i);
       if (end === -1 || end > eol) throw DECLINE;
       value = this.#quoted(i, end);
+      if (this.#tree) value = this.#scalarAt(i, end);
       after = end;
     } else if (c === LBRACKET || c === LBRACE) {
       value = this.#flow(i, eol);
@@ -315,7 +401,7 @@ class Reader {
     } else if (c === PIPE) {
       return this.#literal(i, eol, indent);
     } else {
-      value = this.#plain(i, eol);
+      value = this.#plain(i, eol, indent);
       after = eol;
     }
     this.#rest(after, eol);
@@ -323,8 +409,11 @@ class Reader {
     return value;
   }
 
-  /** The value of a plain scalar from `i` to the end of its line at `eol` (less a comment). */
-  #plain(i: number, eol: number): unknown {
+  /**
+   * The value of a plain scalar from `i` to the end of its line at `eol` (less a comment), under a
+   * parent at column `indent`.
+   */
+  #plain(i: number, eol: number, indent: number): unknown {
     const t = this.#t;
     const c = t.charCodeAt(i);
     if (startsSpecial(c)) {
@@ -344,8 +433,27 @@ class Reader {
         break;
       }
     }
+    const comment = end < eol;
     while (t.charCodeAt(end - 1) === SPACE) end--;
-    return plainValue(t.slice(i, end));
+    if (!this.#tree) return plainValue(t.slice(i, end));
+    // js-yaml marks a plain scalar that reaches its line's end as one that may go on (not `fast`)
+    // when the next non-blank line is indented deeper than its parent (here: only a comment can be).
+    const fast = comment || eol >= this.#n || this.#nextIndent(eol + 1) <= indent;
+    return node(i, end, SCALAR_STYLE.PLAIN, fast);
+  }
+
+  /**
+   * The indentation of the first line from the line start `p` on that is not blank (a comment line
+   * counts), or of the spaces that end the text.
+   */
+  #nextIndent(p: number): number {
+    const t = this.#t;
+    for (;;) {
+      let k = p;
+      while (t.charCodeAt(k) === SPACE) k++;
+      if (t.charCodeAt(k) !== NL) return k - p;
+      p = k + 1;
+    }
   }
 
   /** Where a one-line quoted scalar starting at `i` ends (after its closing quote), or -1. */
@@ -394,33 +502,47 @@ class Reader {
    */
   #flow(i: number, eol: number): unknown {
     const t = this.#t;
+    const tree = this.#tree;
     const map = t.charCodeAt(i) === LBRACE;
     const close = map ? RBRACE : RBRACKET;
     const items: unknown[] = [];
     const entries: Record<string, unknown> = {};
+    const nodes: MapEntry[] = [];
+    const done = () => {
+      this.#f++;
+      if (!tree) return map ? entries : items;
+      const end = this.#f;
+      return map
+        ? { kind: 'map', start: i, end, flow: true, entries: nodes }
+        : { kind: 'seq', start: i, end, flow: true, items };
+    };
     this.#f = i + 1;
     this.#flowSpaces();
-    if (t.charCodeAt(this.#f) === close) {
-      this.#f++;
-      return map ? entries : items;
-    }
+    if (t.charCodeAt(this.#f) === close) return done();
     for (;;) {
       if (map) {
+        const keyStart = this.#f;
         const key = this.#flowScalar(eol, true) as string;
         if (key === '__proto__' || Object.hasOwn(entries, key)) throw DECLINE;
-        if (t.charCodeAt(this.#f) !== COLON || t.charCodeAt(this.#f + 1) !== SPACE) throw DECLINE;
+        const keyEnd = this.#f;
+        if (t.charCodeAt(keyEnd) !== COLON || t.charCodeAt(keyEnd + 1) !== SPACE) throw DECLINE;
         this.#f += 2;
         this.#flowSpaces();
-        entries[key] = this.#flowScalar(eol, false);
+        const value = this.#flowScalar(eol, false);
+        if (tree) {
+          entries[key] = true; // only to find duplicates
+          nodes.push({
+            key,
+            keyNode: this.#scalarAt(keyStart, keyEnd),
+            value: value as SyntaxNode,
+          });
+        } else entries[key] = value;
       } else {
         items.push(this.#flowScalar(eol, false));
       }
       this.#flowSpaces();
       const c = t.charCodeAt(this.#f);
-      if (c === close) {
-        this.#f++;
-        return map ? entries : items;
-      }
+      if (c === close) return done();
       if (c !== COMMA || this.#f >= eol) throw DECLINE;
       this.#f++;
       this.#flowSpaces();
@@ -443,7 +565,8 @@ class Reader {
       const end = this.#quotedEnd(start);
       if (end === -1 || end > eol) throw DECLINE;
       this.#f = end;
-      return this.#quoted(start, end);
+      const value = this.#quoted(start, end);
+      return this.#tree && !key ? this.#scalarAt(start, end) : value;
     }
     if (c === LBRACKET || c === LBRACE) {
       if (key || ++this.#depth > MAX_DEPTH) throw DECLINE;
@@ -460,6 +583,7 @@ class Reader {
     }
     if (j === start) throw DECLINE;
     this.#f = j;
+    if (this.#tree && !key) return node(start, j, SCALAR_STYLE.PLAIN, true);
     const text = t.slice(start, j);
     if (!key) return plainValue(text);
     if (!isPlainString(text)) throw DECLINE;
@@ -470,7 +594,7 @@ class Reader {
    * A literal block scalar (`|` or `|-`) whose indicator is at `i`, under a parent at column `indent`.
    * Its lines are those indented deeper than the first one's indentation; empty lines count too.
    */
-  #literal(i: number, eol: number, indent: number): string {
+  #literal(i: number, eol: number, indent: number): unknown {
     const t = this.#t;
     const n = this.#n;
     let j = i + 1;
@@ -491,7 +615,11 @@ class Reader {
     while (p < n) {
       k = p;
       while (t.charCodeAt(k) === SPACE) k++;
-      if (k >= n) break; // spaces at the very end of the text
+      if (k >= n) {
+        // Spaces at the very end of the text: beyond the indentation they would be content.
+        if (k - p > own) throw DECLINE;
+        break;
+      }
       if (t.charCodeAt(k) === NL) {
         if (k - p > own) throw DECLINE; // spaces beyond the indentation on an empty line
         pendingBreaks++;
@@ -507,8 +635,13 @@ class Reader {
       lines++;
       p = e + 1;
     }
-    // The empty lines after the last content line are not part of it (clip and strip drop them).
+    // The empty lines after the last content line are not part of its value (clip and strip drop
+    // them), but they are part of its text.
     this.#p = p;
+    if (this.#tree) {
+      const chomping = strip ? CHOMPING_MODE.STRIP : CHOMPING_MODE.CLIP;
+      return node(eol + 1, p, SCALAR_STYLE.LITERAL_BLOCK, false, chomping, own);
+    }
     return strip ? out : `${out}\n`;
   }
 }
@@ -520,7 +653,21 @@ class Reader {
 export function readBlockDocument(text: string): { value: unknown } | undefined {
   if (OUTSIDE.test(text)) return undefined;
   try {
-    return { value: new Reader(text).document() };
+    return { value: new Reader(text, false).document() };
+  } catch (thrown) {
+    if (thrown === DECLINE) return undefined;
+    throw thrown;
+  }
+}
+
+/**
+ * The syntax tree of one YAML document in the subset described above, exactly as `buildTree` builds
+ * it from js-yaml's events, or undefined when the document is outside that subset.
+ */
+export function readBlockTree(text: string): SyntaxNode | undefined {
+  if (OUTSIDE.test(text)) return undefined;
+  try {
+    return new Reader(text, true).document() as SyntaxNode;
   } catch (thrown) {
     if (thrown === DECLINE) return undefined;
     throw thrown;

@@ -1,7 +1,7 @@
-import { type Event, loadAll, parseEvents } from 'js-yaml';
+import { loadAll, parseEvents } from 'js-yaml';
 import { parseDocument } from 'yaml';
 import { isRecord } from '../core/records.js';
-import { readBlockDocument } from './block-yaml.js';
+import { readBlockDocument, readBlockTree } from './block-yaml.js';
 import { type Chunk, LineIndex, splitDocuments } from './line-index.js';
 import { exactError, YAML_OPTIONS } from './parse-error.js';
 import { SCHEMA } from './schema.js';
@@ -197,34 +197,43 @@ function parseChunk(p: Parse, chunk: Chunk): void {
   collect(p, value, chunk, true);
 }
 
-/** The syntax tree of one document, parsed again from its text the first time it is asked for. */
-function reparsed(text: string, cache: DocumentCache | undefined): () => SyntaxNode | undefined {
-  const tree = lazyTree(text, () => parseEvents(text, {}));
-  return cache ? () => cache.tree(text, tree) : tree;
+/**
+ * The syntax tree of one document (shared by the items of a `kind: List`), read again from its text
+ * the first time it is asked for: by the block reader, or from js-yaml's events.
+ */
+class DocumentTree {
+  readonly #text: string;
+  readonly #cache: DocumentCache | undefined;
+  #tree: SyntaxNode | undefined;
+  #built = false;
+
+  constructor(text: string, cache: DocumentCache | undefined) {
+    this.#text = text;
+    this.#cache = cache;
+  }
+
+  get(): SyntaxNode | undefined {
+    if (!this.#built) {
+      const text = this.#text;
+      this.#tree = this.#cache ? this.#cache.tree(text, () => treeOf(text)) : treeOf(text);
+      this.#built = true;
+    }
+    return this.#tree;
+  }
 }
 
-function lazyTree(text: string, events: () => Event[] | undefined): () => SyntaxNode | undefined {
-  let tree: SyntaxNode | undefined;
-  let built = false;
-  return () => {
-    if (!built) {
-      const list = events();
-      tree = list ? buildTree(text, list) : undefined;
-      built = true;
-    }
-    return tree;
-  };
+function treeOf(text: string): SyntaxNode | undefined {
+  return readBlockTree(text) ?? buildTree(text, parseEvents(text, {}));
 }
 
 const EMPTY: SyntaxNode = { kind: 'map', start: 0, end: 0, flow: true, entries: [] };
 
-/** Trees of documents only the `yaml` package could read: their values are always held. */
-const NO_TREE = () => undefined;
-const withOffsetsOf = (tree: () => SyntaxNode | undefined) => tree !== NO_TREE;
-
-/** The objects of one document: itself, or the items of a `kind: List`. */
+/**
+ * The objects of one document: itself, or the items of a `kind: List`. Without offsets (documents
+ * only the `yaml` package could read), values are always held.
+ */
 function collect(p: Parse, value: unknown, chunk: Chunk, withOffsets: boolean): void {
-  const tree = withOffsets ? reparsed(chunk.text, p.options.cache) : NO_TREE;
+  const tree = withOffsets ? new DocumentTree(chunk.text, p.options.cache) : undefined;
   collectValue(p, value, chunk, tree, []);
 }
 
@@ -232,7 +241,7 @@ function collectValue(
   p: Parse,
   value: unknown,
   chunk: Chunk,
-  tree: () => SyntaxNode | undefined,
+  tree: DocumentTree | undefined,
   itemPath: readonly number[],
 ): void {
   if (!isRecord(value) || typeof value.kind !== 'string') return;
@@ -242,7 +251,7 @@ function collectValue(
     });
     return;
   }
-  const keep = !withOffsetsOf(tree) || (p.options.keep?.(value.kind) ?? true);
+  const keep = tree === undefined || (p.options.keep?.(value.kind) ?? true);
   p.objects.push(new ParsedObject(p.source, p.lines, chunk, value, keep, tree, itemPath));
 }
 
@@ -259,7 +268,7 @@ class ParsedObject implements K8sObject {
   readonly namespace: string | undefined;
   readonly #lines: LineIndex;
   readonly #chunk: Chunk;
-  readonly #tree: () => SyntaxNode | undefined;
+  readonly #tree: DocumentTree | undefined;
   readonly #itemPath: readonly number[];
   #held: Record<string, unknown> | undefined;
   #syntax: Syntax | undefined;
@@ -270,7 +279,7 @@ class ParsedObject implements K8sObject {
     chunk: Chunk,
     value: Record<string, unknown>,
     keep: boolean,
-    tree: () => SyntaxNode | undefined,
+    tree: DocumentTree | undefined,
     itemPath: readonly number[],
   ) {
     this.source = source;
@@ -298,7 +307,7 @@ class ParsedObject implements K8sObject {
 
   syntax(): Syntax {
     if (this.#syntax) return this.#syntax;
-    let node = this.#tree() ?? EMPTY;
+    let node = this.#tree?.get() ?? EMPTY;
     for (const i of this.#itemPath)
       node = child(child(node, 'items')?.node ?? EMPTY, i)?.node ?? EMPTY;
     this.#syntax = { node, base: this.#chunk.start, lines: this.#lines };

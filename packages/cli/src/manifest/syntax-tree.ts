@@ -46,7 +46,8 @@ const QUOTE: Readonly<Record<number, 'none' | 'single' | 'double' | 'block'>> = 
   [SCALAR_STYLE.FOLDED_BLOCK]: 'block',
 };
 
-function scalar(event: ScalarEvent): SyntaxNode {
+/** The node of a scalar event. */
+export function scalarNode(event: ScalarEvent): SyntaxNode {
   const quoted = QUOTE[event.style] ?? 'none';
   const pad = quoted === 'single' || quoted === 'double' ? 1 : 0;
   return {
@@ -111,7 +112,7 @@ export function buildTree(text: string, events: readonly Event[]): SyntaxNode | 
     const event = events[i++] as Event;
     switch (event.type) {
       case EVENT_ID.SCALAR:
-        return scalar(event);
+        return scalarNode(event);
       case EVENT_ID.ALIAS:
         return { kind: 'alias', start: event.anchorStart - 1, end: event.anchorEnd };
       case EVENT_ID.MAPPING:

@@ -1,5 +1,6 @@
 // The block reader against js-yaml: every document it reads, it reads exactly as js-yaml does (the
-// same value, the same key order); every document js-yaml rejects, it declines. Checked on every
+// same value, the same key order, and the same syntax tree as syntax-tree.ts builds from js-yaml's
+// events); every document js-yaml rejects, it declines. Checked on every
 // document of the real-world and end-to-end corpora, on the shapes tools print, on tricky snippets,
 // and on seeded mutations of all of them (a failure names its seed and its input).
 import assert from 'node:assert/strict';
@@ -8,10 +9,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import { loadAll } from 'js-yaml';
-import { readBlockDocument } from '../../src/manifest/block-yaml.ts';
+import { loadAll, parseEvents } from 'js-yaml';
+import { readBlockDocument, readBlockTree } from '../../src/manifest/block-yaml.ts';
 import { splitDocuments } from '../../src/manifest/line-index.ts';
 import { SCHEMA } from '../../src/manifest/schema.ts';
+import { buildTree } from '../../src/manifest/syntax-tree.ts';
 
 const OPTIONS = { json: true, schema: SCHEMA, maxTotalMergeKeys: 1_000_000 } as const;
 
@@ -37,15 +39,25 @@ function same(a: unknown, b: unknown): boolean {
   );
 }
 
-/** Fails unless the reader declines `text` or reads exactly what js-yaml reads. */
+/**
+ * Fails unless the reader declines `text` (for values and trees alike) or reads exactly what js-yaml
+ * reads.
+ */
 function check(text: string, label: string): boolean {
   const read = readBlockDocument(text);
+  const tree = readBlockTree(text);
+  assert.equal(tree === undefined, read === undefined, `${label}: read one way only:\n${text}`);
   if (!read) return false;
   const expected = jsYaml(text);
   assert.ok(expected, `${label}: read, but js-yaml rejects it:\n${text}`);
   assert.ok(
     same(read.value, expected.value),
     `${label}: read as ${JSON.stringify(read.value)}, js-yaml reads ${JSON.stringify(expected.value)}:\n${text}`,
+  );
+  assert.deepStrictEqual(
+    tree,
+    buildTree(text, parseEvents(text)),
+    `${label}: syntax tree:\n${text}`,
   );
   return true;
 }
@@ -168,6 +180,7 @@ test('what the reader leaves to js-yaml is declined, never misread', () => {
   ];
   for (const text of declined) {
     assert.equal(readBlockDocument(text), undefined, JSON.stringify(text));
+    assert.equal(readBlockTree(text), undefined, JSON.stringify(text));
   }
 });
 
