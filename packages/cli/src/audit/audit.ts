@@ -103,6 +103,9 @@ function auditDockerfile(dockerfile: Dockerfile, config: AuditConfig, out: Colle
 
 /** Objects with the same kind, namespace and name in more than one file. */
 function variantsOf(objects: readonly K8sObject[]): Variant[] {
+  // One file (a `helm template` stream on stdin, say) has no variants.
+  const first = objects[0]?.source.file;
+  if (objects.every((o) => o.source.file === first)) return [];
   const files = new Map<string, { subject: Subject; files: string[] }>();
   for (const o of objects) {
     const subject = subjectOf(o);

@@ -1,18 +1,48 @@
 import type { Position } from './types.js';
 
-/** Maps offsets in a text to 1-based line and column, built once per source. */
+/**
+ * Maps offsets in a text to 1-based line and column. The line starts are found the first time a
+ * position is asked for (many sources have no finding at all), once per source.
+ */
 export class LineIndex {
-  readonly #starts: number[] = [0];
+  readonly #text: string;
+  #starts: Uint32Array | undefined;
+  #count = 0;
 
   constructor(text: string) {
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1))
-      this.#starts.push(i + 1);
+    this.#text = text;
+  }
+
+  #build(): Uint32Array {
+    const text = this.#text;
+    let starts = new Uint32Array(1024);
+    let count = 1; // starts[0] = 0
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+      if (count === starts.length) {
+        const grown = new Uint32Array(starts.length * 2);
+        grown.set(starts);
+        starts = grown;
+      }
+      starts[count++] = i + 1;
+    }
+    this.#count = count;
+    this.#starts = starts;
+    return starts;
+  }
+
+  /** The text of a 1-based line, without its line break ('' past the end). */
+  line(n: number): string {
+    const starts = this.#starts ?? this.#build();
+    if (n < 1 || n > this.#count) return '';
+    const start = starts[n - 1] as number;
+    const end = n < this.#count ? (starts[n] as number) - 1 : this.#text.length;
+    return this.#text.slice(start, end);
   }
 
   position(offset: number): Position {
-    const starts = this.#starts;
+    const starts = this.#starts ?? this.#build();
     let lo = 0;
-    let hi = starts.length - 1;
+    let hi = this.#count - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if ((starts[mid] as number) <= offset) lo = mid;

@@ -24,23 +24,44 @@ const MAY_RESOLVE: ReadonlySet<string> | undefined = IMPLICIT.every(
   ? new Set(IMPLICIT.flatMap((tag) => tag.implicitFirstChars ?? []))
   : undefined;
 
-/** The implicit tag that resolves a plain scalar and its value, or undefined for a plain string. */
-function implicit(text: string): { value: unknown } | undefined {
+/** A plain scalar's value when an implicit tag resolves it, else `NOT_RESOLVED` (a plain string). */
+function implicit(text: string): unknown {
   const first = text.charAt(0);
-  if (MAY_RESOLVE !== undefined && !MAY_RESOLVE.has(first)) return undefined;
+  if (MAY_RESOLVE !== undefined && !MAY_RESOLVE.has(first)) return NOT_RESOLVED;
   for (const tag of IMPLICIT) {
     if (tag.implicitFirstChars !== null && !tag.implicitFirstChars.includes(first)) continue;
     const value = tag.resolve(text, false, tag.tagName);
-    if (value !== NOT_RESOLVED) return { value };
+    if (value !== NOT_RESOLVED) return value;
   }
-  return undefined;
+  return NOT_RESOLVED;
+}
+
+/**
+ * Resolved scalars that an implicit tag might take (`80`, `true`, `name`, `TCP`), by text: manifests
+ * repeat them by the thousand. Bounded; values are numbers, booleans, null or strings, never shared
+ * objects that could be changed.
+ */
+const RESOLVED = new Map<string, unknown>();
+const MAX_RESOLVED = 8192;
+
+function cachedImplicit(text: string): unknown {
+  let value = RESOLVED.get(text);
+  if (value === undefined && !RESOLVED.has(text)) {
+    value = implicit(text);
+    if (RESOLVED.size < MAX_RESOLVED && text.length <= 64) RESOLVED.set(text, value);
+  }
+  return value;
 }
 
 /** The value of a plain scalar, exactly as js-yaml's constructor resolves it with `SCHEMA`. */
 export function plainValue(text: string): unknown {
-  const resolved = implicit(text);
-  return resolved === undefined ? text : resolved.value;
+  if (MAY_RESOLVE !== undefined && !MAY_RESOLVE.has(text.charAt(0))) return text;
+  const value = cachedImplicit(text);
+  return value === NOT_RESOLVED ? text : value;
 }
 
 /** Whether a plain scalar is read as the string it is (`web`, not `80`, `true`, `null` or `<<`). */
-export const isPlainString = (text: string): boolean => implicit(text) === undefined;
+export function isPlainString(text: string): boolean {
+  if (MAY_RESOLVE !== undefined && !MAY_RESOLVE.has(text.charAt(0))) return true;
+  return cachedImplicit(text) === NOT_RESOLVED;
+}

@@ -10,6 +10,24 @@ test('LineIndex maps offsets to 1-based line and column', () => {
   assert.deepEqual(index.position(8), { line: 4, column: 2 });
 });
 
+test('LineIndex.line gives each line as split would, and the empty string past the end', () => {
+  for (const text of [
+    'ab\ncd\n\nef',
+    'a\r\nb\r\n',
+    '',
+    '\n',
+    'x'.repeat(5000).replaceAll('x', 'x\n'),
+  ]) {
+    const index = new LineIndex(text);
+    const lines = text.split('\n');
+    lines.forEach((line, i) => {
+      assert.equal(index.line(i + 1), line);
+    });
+    assert.equal(index.line(lines.length + 1), '');
+    assert.equal(index.line(0), '');
+  }
+});
+
 test('splitDocuments splits at --- and ..., keeps directives with their document, drops empty ones', () => {
   const text =
     'a: 1\n---\nb: 2\n...\n%YAML 1.2\n---\nc: 3\n--- # only a comment\n---\nd: |\n  ---not a marker\n';

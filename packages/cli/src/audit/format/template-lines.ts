@@ -3,6 +3,7 @@
 // one line does. Templates are text with `{{ }}`, so this is a best guess, and only ever a line number.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { LineIndex } from '../../manifest/line-index.js';
 import type { Source } from '../../manifest/types.js';
 import type { Finding } from '../finding.js';
 
@@ -22,14 +23,15 @@ export async function withTemplateLines(
   cwd: string,
 ): Promise<Finding[]> {
   const texts = new Map(sources.map((s) => [s.file, s.text]));
-  const split = new Map<string, string[]>();
+  // Line starts, not the lines themselves: a stream of 400,000 lines is not copied line by line.
+  const indexes = new Map<string, LineIndex>();
   const renderedLine = (file: string, line: number) => {
-    let lines = split.get(file);
-    if (!lines) {
-      lines = texts.get(file)?.split('\n') ?? [];
-      split.set(file, lines);
+    let index = indexes.get(file);
+    if (!index) {
+      index = new LineIndex(texts.get(file) ?? '');
+      indexes.set(file, index);
     }
-    return lines[line - 1] ?? '';
+    return index.line(line);
   };
   const templates = new Map<string, string[] | undefined>();
   const out: Finding[] = [];

@@ -96,19 +96,29 @@ export function isHook(object: K8sObject): boolean {
 }
 
 export function buildTopology(objects: readonly K8sObject[]): Topology {
-  const workloads = objects
-    .map(workloadOf)
-    .filter((w): w is Workload => w !== undefined && !isHook(w.object));
-  const byKey = new Map<string, K8sObject[]>();
-  const key = (kind: string, ns: string, name: string) => `${kind}\0${ns}\0${name}`;
-  for (const o of objects) push(byKey, identity(o), o);
+  const byKind = new Map<string, K8sObject[]>();
+  const workloads: Workload[] = [];
+  for (const o of objects) {
+    push(byKind, o.kind, o);
+    const workload = workloadOf(o);
+    if (workload && !isHook(o)) workloads.push(workload);
+  }
+  const ofKind = (kind: string): K8sObject[] => byKind.get(kind) ?? [];
+  // Objects by identity, indexed for a kind the first time one of that kind is looked up.
+  const identities = new Map<string, Map<string, K8sObject[]>>();
   const find = (kind: string, namespace: string, name: string, near?: K8sObject) => {
-    const all = byKey.get(key(kind, kind === 'Namespace' ? '' : namespace, name)) ?? [];
+    let index = identities.get(kind);
+    if (!index) {
+      index = new Map();
+      for (const o of ofKind(kind)) push(index, identity(o), o);
+      identities.set(kind, index);
+    }
+    const all = index.get(`${kind}\0${kind === 'Namespace' ? '' : namespace}\0${name}`) ?? [];
     return near && all.length > 1 ? closest(all, near)[0] : all.at(-1);
   };
-  const services = objects.filter((o) => o.kind === 'Service');
-  const ingresses = objects.filter((o) => o.kind === 'Ingress');
-  const autoscalers = objects.filter((o) => o.kind === 'HorizontalPodAutoscaler');
+  const services = ofKind('Service');
+  const ingresses = ofKind('Ingress');
+  const autoscalers = ofKind('HorizontalPodAutoscaler');
   const cache = new Map<Workload, Exposure>();
   let selected: Map<K8sObject, Workload[]> | undefined;
   const ingressIndex = new Map<string, K8sObject[]>();
