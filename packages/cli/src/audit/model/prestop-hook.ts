@@ -71,7 +71,19 @@ function execSleep(
     : { seconds: n, index, token: word.text, offset: word.pos, shell: true };
 }
 
+/** The preStop hook of each container, read once (several rules ask). */
+const hooks = new WeakMap<Container, PreStop>();
+
 export function preStopOf(container: Container): PreStop {
+  let hook = hooks.get(container);
+  if (!hook) {
+    hook = readPreStop(container);
+    hooks.set(container, hook);
+  }
+  return hook;
+}
+
+function readPreStop(container: Container): PreStop {
   const hook = get(container.spec, ['lifecycle', 'preStop']);
   const base = [...container.path, 'lifecycle', 'preStop'];
   if (hook === undefined || hook === null) return { kind: 'none' };

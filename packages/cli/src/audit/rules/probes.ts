@@ -19,13 +19,24 @@ function normalize(raw: unknown): Probe | undefined {
   return isRecord(raw) ? ({ ...PROBE_DEFAULTS, ...raw } as Probe) : undefined;
 }
 
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (isRecord(value)) {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
+/**
+ * Whether two values are the same JSON, key order aside (what comparing their JSON with sorted keys
+ * would say), without building that JSON: this runs for every container.
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a))
+    return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+  if (isRecord(a)) {
+    if (!isRecord(b)) return false;
+    const keys = Object.keys(a);
+    return (
+      keys.length === Object.keys(b).length &&
+      keys.every((k) => Object.hasOwn(b, k) && sameJson(a[k], b[k]))
+    );
   }
-  return JSON.stringify(value);
+  if (Array.isArray(b) || isRecord(b)) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** The liveness and readiness probes of a container, when it has both. */
@@ -64,7 +75,7 @@ export const probesIdentical = containerRule(
   },
   (_workload, container) => {
     const pair = probePair(container);
-    if (!pair || canonical(pair.live) !== canonical(pair.ready)) return undefined;
+    if (!pair || !sameJson(pair.live, pair.ready)) return undefined;
     const { live } = pair;
     return {
       path: [...container.path, 'livenessProbe'],
