@@ -4,11 +4,11 @@ import {
   asRecord,
   get,
   namespaceOf,
-  selects,
   type Workload,
   workloadOf,
 } from '../../manifest/workload.js';
 import { type Monitors, monitorsOf } from './metrics.js';
+import { serviceSelectors } from './service-selectors.js';
 
 /** What sits in front of a workload, and what it belongs to, across every input. */
 export interface Exposure {
@@ -130,34 +130,14 @@ export function buildTopology(objects: readonly K8sObject[]): Topology {
     push(autoscalerIndex, `${namespaceOf(h)}\0${String(ref.kind)}\0${String(ref.name)}`, h);
   }
 
-  // Services by namespace and first selector label, so matching is not services × workloads.
-  const serviceIndex = new Map<string, K8sObject[]>();
-  for (const s of services) {
-    const first = Object.entries(asRecord(get(s.value, ['spec', 'selector'])))[0];
-    if (!first) continue;
-    const k = `${namespaceOf(s)}\0${first[0]}=${String(first[1])}`;
-    push(serviceIndex, k, s);
-  }
-  const candidates = (workload: Workload): K8sObject[] => {
-    const ns = namespaceOf(workload.object);
-    const out = new Set<K8sObject>();
-    for (const [k, v] of Object.entries(workload.podLabels)) {
-      for (const s of serviceIndex.get(`${ns}\0${k}=${v}`) ?? []) out.add(s);
-    }
-    return [...out];
-  };
+  const selecting = serviceSelectors(services);
 
   const exposure = (workload: Workload): Exposure => {
     const cached = cache.get(workload);
     if (cached) return cached;
     const ns = namespaceOf(workload.object);
     const near = workload.object;
-    const front = closest(
-      candidates(workload).filter((s) =>
-        selects(get(s.value, ['spec', 'selector']), workload.podLabels, true),
-      ),
-      near,
-    );
+    const front = closest(selecting(workload), near);
     const names = new Set(front.map((s) => s.name));
     const result: Exposure = {
       services: front,
