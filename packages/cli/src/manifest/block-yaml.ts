@@ -319,29 +319,10 @@ class Reader {
 
   /** A block sequence whose dashes sit at column `indent`, its first on line `#p`. */
   #sequence(indent: number): unknown {
-    const t = this.#t;
     const items: unknown[] = [];
     const start = this.#p + indent;
     for (;;) {
-      const dash = this.#p + indent;
-      let i = dash + 1;
-      while (t.charCodeAt(i) === SPACE) i++;
-      const c = t.charCodeAt(i);
-      if (i >= this.#n || c === NL || (c === HASH && i > dash + 1)) {
-        // `-` alone: the item is the block below, or null.
-        this.#p = this.#lineEnd(i) + 1;
-        const below = this.#skipEmpty();
-        items.push(below > indent ? this.#block(below, indent) : this.#tree ? emptyNode() : null);
-      } else if (this.#isDash(i)) {
-        throw DECLINE; // `- - x`
-      } else if (this.#keyEnd(i) !== -1) {
-        // `- key: value`: a mapping whose keys sit where this one does.
-        if (++this.#depth > MAX_DEPTH) throw DECLINE;
-        items.push(this.#mapping(i - this.#p, i));
-        this.#depth--;
-      } else {
-        items.push(this.#inline(i, indent));
-      }
+      items.push(this.#item(indent));
       const next = this.#skipEmpty();
       if (next === indent && this.#isDash(this.#p + indent)) continue;
       // Less indented, or (for a sequence that is a mapping's value at its keys' column) a key.
@@ -351,6 +332,29 @@ class Reader {
       const end = nodes.reduce((e, item) => Math.max(e, endOf(item)), start);
       return { kind: 'seq', start, end, flow: false, items: nodes };
     }
+  }
+
+  /** The item of the sequence entry whose dash is at column `indent` of line `#p`. */
+  #item(indent: number): unknown {
+    const t = this.#t;
+    const dash = this.#p + indent;
+    let i = dash + 1;
+    while (t.charCodeAt(i) === SPACE) i++;
+    const c = t.charCodeAt(i);
+    if (i >= this.#n || c === NL || (c === HASH && i > dash + 1)) {
+      // `-` alone: the item is the block below, or null.
+      this.#p = this.#lineEnd(i) + 1;
+      const below = this.#skipEmpty();
+      if (below > indent) return this.#block(below, indent);
+      return this.#tree ? emptyNode() : null;
+    }
+    if (this.#isDash(i)) throw DECLINE; // `- - x`
+    if (this.#keyEnd(i) === -1) return this.#inline(i, indent);
+    // `- key: value`: a mapping whose keys sit where this one does.
+    if (++this.#depth > MAX_DEPTH) throw DECLINE;
+    const map = this.#mapping(i - this.#p, i);
+    this.#depth--;
+    return map;
   }
 
   /**
@@ -574,6 +578,13 @@ class Reader {
       this.#depth--;
       return nested;
     }
+    return this.#flowPlain(start, key);
+  }
+
+  /** A plain scalar at `start` inside a flow collection; `key` for a flow mapping's key. */
+  #flowPlain(start: number, key: boolean): unknown {
+    const t = this.#t;
+    const c = t.charCodeAt(start);
     // `-1`, `.5`: resolved below; a lone `-` or `.` is left to js-yaml.
     if ((c === DASH || c === 46) && !isFlowChar(t.charCodeAt(start + 1))) throw DECLINE;
     // A colon is part of the scalar when a scalar character follows it (`localhost:9898/healthz`).
@@ -603,25 +614,40 @@ class Reader {
     // `|+`, `|2` and other indicators are left to js-yaml.
     if (t.charCodeAt(j) !== SPACE && t.charCodeAt(j) !== NL && j < n) throw DECLINE;
     this.#rest(j, eol);
-    let p = eol + 1;
+    const first = eol + 1;
     // The first line sets the indentation; leading empty lines are left to js-yaml.
-    let k = p;
+    let k = first;
     while (t.charCodeAt(k) === SPACE) k++;
-    const own = k - p;
+    const own = k - first;
     if (k >= n || t.charCodeAt(k) === NL || own <= indent) throw DECLINE;
+    const lines = this.#literalLines(first, own);
+    // The empty lines after the last content line are not part of its value (clip and strip drop
+    // them), but they are part of its text.
+    if (this.#tree) {
+      const chomping = strip ? CHOMPING_MODE.STRIP : CHOMPING_MODE.CLIP;
+      return node(first, this.#p, SCALAR_STYLE.LITERAL_BLOCK, false, chomping, own);
+    }
+    return strip ? lines : `${lines}\n`;
+  }
+
+  /**
+   * The lines of a literal block scalar from the line start `p`, indented by `own`, joined (without
+   * the final line break); leaves `#p` at the first line after them.
+   */
+  #literalLines(p: number, own: number): string {
+    const t = this.#t;
+    const n = this.#n;
     let out = '';
     let pendingBreaks = 0;
     let lines = 0;
     while (p < n) {
-      k = p;
+      let k = p;
       while (t.charCodeAt(k) === SPACE) k++;
-      if (k >= n) {
-        // Spaces at the very end of the text: beyond the indentation they would be content.
-        if (k - p > own) throw DECLINE;
-        break;
-      }
+      // Spaces beyond the indentation on an empty line, or at the very end of the text, would be
+      // content: left to js-yaml.
+      if ((k >= n || t.charCodeAt(k) === NL) && k - p > own) throw DECLINE;
+      if (k >= n) break;
       if (t.charCodeAt(k) === NL) {
-        if (k - p > own) throw DECLINE; // spaces beyond the indentation on an empty line
         pendingBreaks++;
         p = k + 1;
         continue;
@@ -635,14 +661,8 @@ class Reader {
       lines++;
       p = e + 1;
     }
-    // The empty lines after the last content line are not part of its value (clip and strip drop
-    // them), but they are part of its text.
     this.#p = p;
-    if (this.#tree) {
-      const chomping = strip ? CHOMPING_MODE.STRIP : CHOMPING_MODE.CLIP;
-      return node(eol + 1, p, SCALAR_STYLE.LITERAL_BLOCK, false, chomping, own);
-    }
-    return strip ? out : `${out}\n`;
+    return out;
   }
 }
 

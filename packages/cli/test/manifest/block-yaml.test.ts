@@ -56,7 +56,7 @@ function check(text: string, label: string): boolean {
   );
   assert.deepStrictEqual(
     tree,
-    buildTree(text, parseEvents(text)),
+    buildTree(text, parseEvents(text, {})),
     `${label}: syntax tree:\n${text}`,
   );
   return true;
