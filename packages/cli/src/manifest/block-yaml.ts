@@ -90,6 +90,56 @@ function startsSpecial(c: number): boolean {
   );
 }
 
+/**
+ * Scalars read before, by a hash of their text, with what they resolved to: manifests repeat the same
+ * keys and short values (`name`, `TCP`, `80`) tens of thousands of times, and taking them from here
+ * saves a string and a resolution each time. A slot holds the last text that hashed to it; what it
+ * holds are strings, numbers, booleans and null, which no one can change.
+ */
+class Seen {
+  readonly #texts: (string | undefined)[];
+  readonly #values: unknown[];
+  readonly #mask: number;
+
+  constructor(bits: number) {
+    this.#texts = new Array<string | undefined>(1 << bits).fill(undefined);
+    this.#values = new Array<unknown>(1 << bits).fill(undefined);
+    this.#mask = (1 << bits) - 1;
+  }
+
+  /** What `resolve` makes of the text in `[start, end)` of `t`. */
+  get(t: string, start: number, end: number, resolve: (text: string) => unknown): unknown {
+    let h = 0;
+    for (let k = start; k < end; k++) h = (Math.imul(h, 31) + t.charCodeAt(k)) | 0;
+    const slot = (h ^ (h >>> 15)) & this.#mask;
+    const text = this.#texts[slot];
+    if (text !== undefined && text.length === end - start && t.startsWith(text, start))
+      return this.#values[slot];
+    const fresh = t.slice(start, end);
+    const value = resolve(fresh);
+    this.#texts[slot] = fresh;
+    this.#values[slot] = value;
+    return value;
+  }
+}
+
+/** A key that is not read here: not a string (`80`, `true`, `null`), or `__proto__`. */
+const NOT_A_KEY = Symbol('not a key');
+const asKey = (text: string): unknown =>
+  text !== '__proto__' && isPlainString(text) ? text : NOT_A_KEY;
+const KEYS = new Seen(12);
+const VALUES = new Seen(12);
+/** Longer plain values are rarely repeated: they are not looked up. */
+const SHORT = 40;
+
+/** A plain scalar's value (a key's, when `key`), or NOT_A_KEY. */
+function plainAt(t: string, start: number, end: number, key: boolean): unknown {
+  if (key) return KEYS.get(t, start, end, asKey);
+  return end - start <= SHORT
+    ? VALUES.get(t, start, end, plainValue)
+    : plainValue(t.slice(start, end));
+}
+
 type Style = ScalarEvent['style'];
 
 /** A scalar's node, with the event js-yaml's parser gives it (no anchor, no tag). */
@@ -250,8 +300,10 @@ class Reader {
     let key: string;
     if (c === DQUOTE || c === SQUOTE) key = this.#quoted(i, end - 1);
     else {
-      key = t.slice(i, end - 1);
-      if (!isPlainString(key)) throw DECLINE; // `80:`, `true:`, `null:` are not string keys
+      // `80:`, `true:`, `null:` are not string keys.
+      const plain = plainAt(t, i, end - 1, true);
+      if (plain === NOT_A_KEY) throw DECLINE;
+      key = plain as string;
     }
     if (key === '__proto__') throw DECLINE;
     return key;
@@ -439,7 +491,7 @@ class Reader {
     }
     const comment = end < eol;
     while (t.charCodeAt(end - 1) === SPACE) end--;
-    if (!this.#tree) return plainValue(t.slice(i, end));
+    if (!this.#tree) return plainAt(t, i, end, false);
     // js-yaml marks a plain scalar that reaches its line's end as one that may go on (not `fast`)
     // when the next non-blank line is indented deeper than its parent (here: only a comment can be).
     const fast = comment || eol >= this.#n || this.#nextIndent(eol + 1) <= indent;
@@ -595,10 +647,9 @@ class Reader {
     if (j === start) throw DECLINE;
     this.#f = j;
     if (this.#tree && !key) return node(start, j, SCALAR_STYLE.PLAIN, true);
-    const text = t.slice(start, j);
-    if (!key) return plainValue(text);
-    if (!isPlainString(text)) throw DECLINE;
-    return text;
+    const value = plainAt(t, start, j, key);
+    if (value === NOT_A_KEY) throw DECLINE;
+    return value;
   }
 
   /**

@@ -58,7 +58,30 @@ export interface Chunk {
   readonly text: string;
 }
 
-const MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+/** Characters after which a line starts (what `^` matches after in a multiline regular expression). */
+const isBreak = (c: number) => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+
+/**
+ * The next document marker (`---` or `...` at the start of a line, followed by a space, a tab, a line
+ * break or the end) at or after `from`, or -1: what `/^(?:---|\.\.\.)(?=[ \t\r\n]|$)/m` finds, without
+ * a match object per document.
+ */
+export function nextMarker(text: string, from: number): number {
+  let dashes = text.indexOf('---', from);
+  let dots = text.indexOf('...', from);
+  for (;;) {
+    const at = dashes === -1 ? dots : dots === -1 ? dashes : Math.min(dashes, dots);
+    if (at === -1) return -1;
+    const after = text.charCodeAt(at + 3);
+    if (
+      (at === 0 || isBreak(text.charCodeAt(at - 1))) &&
+      (at + 3 >= text.length || after === 32 || after === 9 || isBreak(after))
+    )
+      return at;
+    if (at === dashes) dashes = text.indexOf('---', at + 1);
+    else dots = text.indexOf('...', at + 1);
+  }
+}
 
 /**
  * What a chunk holds after its marker, without splitting it into lines (streams are large): nothing
@@ -90,10 +113,10 @@ function contentOf(text: string): 'empty' | 'directives' | 'content' {
 export function splitDocuments(text: string): Chunk[] {
   const raw: Chunk[] = [];
   let start = 0;
-  for (const match of text.matchAll(MARKER)) {
-    const at = match.index;
+  // Markers never overlap: each is searched for after the one before.
+  for (let at = nextMarker(text, 0); at !== -1; at = nextMarker(text, at + 3)) {
     if (at > start) raw.push({ start, text: text.slice(start, at) });
-    start = match[0] === '...' ? text.indexOf('\n', at) + 1 || text.length : at;
+    start = text.charCodeAt(at) === 46 ? text.indexOf('\n', at) + 1 || text.length : at;
   }
   if (start < text.length) raw.push({ start, text: text.slice(start) });
   const chunks: Chunk[] = [];

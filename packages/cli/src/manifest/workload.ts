@@ -52,11 +52,16 @@ function labels(value: unknown): Record<string, string> {
   return out;
 }
 
+/** Whether objects of a kind run pods that may serve (what `workloadOf` reads). */
+export const isWorkloadKind = (kind: string): boolean =>
+  kind === 'Pod' || Object.hasOwn(TEMPLATE_KINDS, kind);
+
 /** The serving workload described by an object, or undefined (Jobs, CronJobs, non-workloads). */
 export function workloadOf(object: K8sObject): Workload | undefined {
   let templatePath: Path;
   if (object.kind === 'Pod') templatePath = [];
-  else if (TEMPLATE_KINDS[object.kind]) templatePath = TEMPLATE_KINDS[object.kind] as Path;
+  else if (Object.hasOwn(TEMPLATE_KINDS, object.kind))
+    templatePath = TEMPLATE_KINDS[object.kind] as Path;
   else return undefined;
   const template = asRecord(get(object.value, templatePath));
   const podSpecPath = [...templatePath, 'spec'];

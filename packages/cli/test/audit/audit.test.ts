@@ -1,7 +1,8 @@
 // The engine: suppressions, --disable, where findings point, and which objects the rules see.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { app, findingsOf, GOOD_CONTAINER } from './helpers.ts';
+import { audit } from '../../src/audit/audit.ts';
+import { app, defaults, findingsOf, GOOD_CONTAINER, yamlSource } from './helpers.ts';
 
 const withoutPreStop = GOOD_CONTAINER.replace(/lifecycle:[\s\S]*$/, '').trimEnd();
 
@@ -39,4 +40,12 @@ test('workers that no Service selects are not held to serving rules', () => {
 test('Jobs and CronJobs are skipped', () => {
   const job = `apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate}\nspec:\n  template:\n    spec:\n      containers:\n        - name: m\n          command: ["npm", "run", "migrate"]\n`;
   assert.deepEqual(findingsOf(job), []);
+});
+
+test('kinds named like Object.prototype members (constructor, toString) are objects, not a crash', () => {
+  for (const kind of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+    const result = audit([yamlSource(`kind: ${kind}\nmetadata: {name: x}\nspec: {}\n`)], defaults);
+    assert.equal(result.objects, 1, kind);
+    assert.deepEqual(result.findings, []);
+  }
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LineIndex, splitDocuments } from '../../src/manifest/line-index.ts';
+import { LineIndex, nextMarker, splitDocuments } from '../../src/manifest/line-index.ts';
 
 test('LineIndex maps offsets to 1-based line and column', () => {
   const index = new LineIndex('ab\ncd\n\nef');
@@ -37,4 +37,38 @@ test('splitDocuments splits at --- and ..., keeps directives with their document
     ['a: 1\n', '---\nb: 2\n', '%YAML 1.2\n---\nc: 3\n', '---\nd: |\n  ---not a marker\n'],
   );
   for (const c of chunks) assert.equal(text.slice(c.start, c.start + c.text.length), c.text);
+});
+
+test('nextMarker finds what the regular expression /^(?:---|\\.\\.\\.)(?=[ \\t\\r\\n]|$)/gm finds', () => {
+  let seed = 20261130;
+  const int = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  const tokens = [
+    '---',
+    '...',
+    '--',
+    '.',
+    '-',
+    '\n',
+    '\r',
+    '\u2028',
+    '\u2029',
+    ' ',
+    '\t',
+    'a',
+    '#',
+  ];
+  let found = 0;
+  for (let run = 0; run < 5000; run++) {
+    let text = '';
+    for (let k = int(30); k > 0; k--) text += tokens[int(tokens.length)];
+    const expected = [...text.matchAll(/^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm)].map((m) => m.index);
+    const got: number[] = [];
+    for (let at = nextMarker(text, 0); at !== -1; at = nextMarker(text, at + 3)) got.push(at);
+    assert.deepEqual(got, expected, JSON.stringify(text));
+    found += got.length;
+  }
+  assert.ok(found > 1000);
 });

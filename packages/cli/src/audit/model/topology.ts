@@ -3,6 +3,7 @@ import {
   asArray,
   asRecord,
   get,
+  isWorkloadKind,
   namespaceOf,
   type Workload,
   workloadOf,
@@ -100,8 +101,9 @@ export function buildTopology(objects: readonly K8sObject[]): Topology {
   const workloads: Workload[] = [];
   for (const o of objects) {
     push(byKind, o.kind, o);
+    if (!isWorkloadKind(o.kind) || isHook(o)) continue;
     const workload = workloadOf(o);
-    if (workload && !isHook(o)) workloads.push(workload);
+    if (workload) workloads.push(workload);
   }
   const ofKind = (kind: string): K8sObject[] => byKind.get(kind) ?? [];
   // Objects by identity, indexed for a kind the first time one of that kind is looked up.
