@@ -62,24 +62,26 @@ export interface Chunk {
 const isBreak = (c: number) => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
 
 /**
- * The next document marker (`---` or `...` at the start of a line, followed by a space, a tab, a line
- * break or the end) at or after `from`, or -1: what `/^(?:---|\.\.\.)(?=[ \t\r\n]|$)/m` finds, without
- * a match object per document.
+ * The document markers of a text (`---` or `...` at the start of a line, followed by a space, a tab,
+ * a line break or the end), in order: what `/^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm` finds, without a
+ * match object per document. The next `---` and `...` are remembered between calls, so that a text
+ * with no `...` is searched for one once, not once per document.
  */
-export function nextMarker(text: string, from: number): number {
-  let dashes = text.indexOf('---', from);
-  let dots = text.indexOf('...', from);
+export function* markers(text: string): Generator<number> {
+  let dashes = text.indexOf('---');
+  let dots = text.indexOf('...');
   for (;;) {
     const at = dashes === -1 ? dots : dots === -1 ? dashes : Math.min(dashes, dots);
-    if (at === -1) return -1;
+    if (at === -1) return;
     const after = text.charCodeAt(at + 3);
-    if (
+    const marker =
       (at === 0 || isBreak(text.charCodeAt(at - 1))) &&
-      (at + 3 >= text.length || after === 32 || after === 9 || isBreak(after))
-    )
-      return at;
-    if (at === dashes) dashes = text.indexOf('---', at + 1);
-    else dots = text.indexOf('...', at + 1);
+      (at + 3 >= text.length || after === 32 || after === 9 || isBreak(after));
+    // Markers never overlap: the next is searched for after this one.
+    const from = marker ? at + 3 : at + 1;
+    if (dashes !== -1 && dashes < from) dashes = text.indexOf('---', from);
+    if (dots !== -1 && dots < from) dots = text.indexOf('...', from);
+    if (marker) yield at;
   }
 }
 
@@ -113,8 +115,7 @@ function contentOf(text: string): 'empty' | 'directives' | 'content' {
 export function splitDocuments(text: string): Chunk[] {
   const raw: Chunk[] = [];
   let start = 0;
-  // Markers never overlap: each is searched for after the one before.
-  for (let at = nextMarker(text, 0); at !== -1; at = nextMarker(text, at + 3)) {
+  for (const at of markers(text)) {
     if (at > start) raw.push({ start, text: text.slice(start, at) });
     start = text.charCodeAt(at) === 46 ? text.indexOf('\n', at) + 1 || text.length : at;
   }

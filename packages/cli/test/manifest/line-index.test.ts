@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LineIndex, nextMarker, splitDocuments } from '../../src/manifest/line-index.ts';
+import { LineIndex, markers, splitDocuments } from '../../src/manifest/line-index.ts';
 
 test('LineIndex maps offsets to 1-based line and column', () => {
   const index = new LineIndex('ab\ncd\n\nef');
@@ -39,7 +39,7 @@ test('splitDocuments splits at --- and ..., keeps directives with their document
   for (const c of chunks) assert.equal(text.slice(c.start, c.start + c.text.length), c.text);
 });
 
-test('nextMarker finds what the regular expression /^(?:---|\\.\\.\\.)(?=[ \\t\\r\\n]|$)/gm finds', () => {
+test('markers finds what the regular expression /^(?:---|\\.\\.\\.)(?=[ \\t\\r\\n]|$)/gm finds', () => {
   let seed = 20261130;
   const int = (n: number) => {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
@@ -65,8 +65,7 @@ test('nextMarker finds what the regular expression /^(?:---|\\.\\.\\.)(?=[ \\t\\
     let text = '';
     for (let k = int(30); k > 0; k--) text += tokens[int(tokens.length)];
     const expected = [...text.matchAll(/^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm)].map((m) => m.index);
-    const got: number[] = [];
-    for (let at = nextMarker(text, 0); at !== -1; at = nextMarker(text, at + 3)) got.push(at);
+    const got = [...markers(text)];
     assert.deepEqual(got, expected, JSON.stringify(text));
     found += got.length;
   }
