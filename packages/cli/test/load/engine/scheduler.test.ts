@@ -107,7 +107,7 @@ test('closed loop on the clock: each of the connections sends again as soon as i
   assert.equal(transport().maxBusy, 4);
 });
 
-test('abort on the clock: requests in flight get one second, then leave every count', async () => {
+test('abort on the clock: requests in flight get one second, then count as cancelled', async () => {
   // even requests are answered after 50 ms, odd ones never
   const controller = new AbortController();
   const { clock, records, recorder, run, transport } = virtualRun(
@@ -122,7 +122,20 @@ test('abort on the clock: requests in flight get one second, then leave every co
   const result = await run;
   assert.equal(result.aborted, true);
   assert.equal(result.elapsedMs, 260);
-  assert.deepEqual(recorder.totals, { scheduled: 2, sent: 3, ok: 2, failed: 0, late: 0 });
+  assert.deepEqual(recorder.totals, {
+    scheduled: 3,
+    sent: 3,
+    ok: 2,
+    failed: 0,
+    late: 0,
+    retried: 0,
+    cancelled: 1,
+  });
+  assert.deepEqual(
+    recorder.timeline.map((row) => [row.second, row.ok, row.cancelled]),
+    [[0, 2, 1]],
+    'the cancelled request shows in the second it was scheduled in',
+  );
   assert.equal(transport().cancelled, 1);
   assert.equal(transport().closed, true);
 });
