@@ -52,6 +52,8 @@ interface Supervision {
   readonly loadStart: number;
   /** The whole run's bound (an explicit --duration), or undefined. */
   readonly durationMs: number | undefined;
+  /** Whether `--abort-on-fail` ended the run (the command is then stopped, not timed out). */
+  readonly abortedOnFail: () => boolean;
 }
 
 /**
@@ -109,7 +111,7 @@ async function superviseCommand(context: LoadContext, s: Supervision): Promise<C
       outcome = await command.terminate(receivedSignal(signal), options.killAfter, false);
     } else {
       // --duration ended (timed out), or --abort-on-fail stopped the run
-      outcome = await command.terminate('SIGTERM', options.killAfter, deadline.signal.aborted);
+      outcome = await command.terminate('SIGTERM', options.killAfter, !s.abortedOnFail());
     }
     await command.detach();
     return {
@@ -172,6 +174,7 @@ async function run(context: LoadContext): Promise<number> {
         output: text,
         loadStart,
         durationMs: context.given.has('duration') ? options.duration : undefined,
+        abortedOnFail: () => (watch?.reason() ?? null) !== null,
       })
     : undefined;
   let result: LoadResult;
