@@ -288,6 +288,27 @@ function resolveTarget(
   return { url, method, headers, body, weight };
 }
 
+/** What every target shares unless it says otherwise: method, headers, body. */
+function resolveCommon(options: LoadOptions, flags: OptionFlags): Common {
+  const method = (options.method ?? LOAD_DEFAULTS.method).toUpperCase();
+  if (!METHOD.test(method)) {
+    throw invalidOption('method', 'an HTTP method token', options.method, flags.method);
+  }
+  const http2 = options.http2 ?? false;
+  const headers = checkHeaders(options.headers ?? {}, flags.headers);
+  const banned = Object.keys(headers).find((name) => HTTP1_ONLY.has(name.toLowerCase()));
+  if (http2 && banned !== undefined) {
+    throw invalidOption(
+      'headers',
+      'no connection-specific header with HTTP/2',
+      banned,
+      flags.headers,
+    );
+  }
+  const body = options.body === undefined ? undefined : Buffer.from(options.body);
+  return { method, headers, body, http2 };
+}
+
 /**
  * Validates `runLoad` options once, at the start, and fills in the defaults. Errors name the option,
  * or the flag it came from when `flags` says so.
@@ -316,22 +337,8 @@ export function resolveOptions(options: LoadOptions, flags: OptionFlags = {}): R
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw fail('timeoutMs', 'a duration > 0 ms', options.timeoutMs);
   }
-  const method = (options.method ?? LOAD_DEFAULTS.method).toUpperCase();
-  if (!METHOD.test(method)) throw fail('method', 'an HTTP method token', options.method);
-  const http2 = options.http2 ?? false;
-  const commonHeaders = checkHeaders(options.headers ?? {}, flags.headers);
-  if (http2) {
-    const banned = Object.keys(commonHeaders).find((name) => HTTP1_ONLY.has(name.toLowerCase()));
-    if (banned !== undefined) {
-      throw fail('headers', 'no connection-specific header with HTTP/2', banned);
-    }
-  }
-  const common: Common = {
-    method,
-    headers: commonHeaders,
-    body: options.body === undefined ? undefined : Buffer.from(options.body),
-    http2,
-  };
+  const common = resolveCommon(options, flags);
+  const http2 = common.http2;
   const given: { target: TargetOptions; index: number | undefined }[] = [];
   if (options.url !== undefined) given.push({ target: { url: options.url }, index: undefined });
   (options.targets ?? []).forEach((target, index) => {

@@ -90,7 +90,7 @@ export function startLameduck(
         ? Promise.resolve()
         : new Promise((resolve, reject) => {
             waiters.push({ text, resolve });
-            done.then(() => reject(new Error(`ended before "${text}": ${stdout}${stderr}`)));
+            void done.then(() => reject(new Error(`ended before "${text}": ${stdout}${stderr}`)));
           }),
   };
 }
