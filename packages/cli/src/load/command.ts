@@ -85,7 +85,7 @@ async function superviseCommand(context: LoadContext, s: Supervision): Promise<C
         argv: [...context.rest],
         exitCode: null,
         signal: null,
-        error: 'not started: the run ended during --before',
+        error: 'the run ended during --before, before it started',
         durationMs: 0,
         timedOut: false,
         startedAtMs: now,

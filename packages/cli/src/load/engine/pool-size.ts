@@ -1,18 +1,27 @@
+import { Histogram } from './histogram.js';
+
 /**
  * The connection pool's size. Given (`--connections n`) it is fixed. Left to `auto` in the open
- * model, it follows what the schedule needs: rate × observed service time (Little's law), doubled for
- * bursts, never below `AUTO_MIN` nor above `AUTO_MAX`. Connections still open only on demand.
+ * model, it follows what the schedule needs: rate × the typical time a request holds a connection
+ * (Little's law), doubled for bursts, never below `AUTO_MIN` nor above `AUTO_MAX`. The typical time
+ * is the median of each window of observations (a second, at least `WINDOW_MIN` of them), so that a
+ * stall of the client itself (its event loop blocked for half a second: every request of that
+ * moment looks slow) does not open hundreds of connections. The size never shrinks within a run;
+ * connections still open only on demand.
  */
 export const AUTO_MIN = 64;
 export const AUTO_MAX = 1024;
-/** Weight of the newest observation in the moving average of service times. */
-const SMOOTHING = 0.05;
+const WINDOW_MS = 1000;
+const WINDOW_MIN = 10;
 
 export interface PoolSize {
   /** How many connections may be open now. */
   limit(): number;
-  /** A request took `serviceMs` from its start to its outcome, at the rate then in force. */
-  observe(serviceMs: number, rate: number): void;
+  /**
+   * A request held a connection `serviceMs` (from its start to its outcome), ending at `now` (ms
+   * since the run started), at the rate then in force.
+   */
+  observe(serviceMs: number, rate: number, now: number): void;
   /** Null when fixed; else the largest limit the run reached. */
   readonly autoPeak: number | null;
 }
@@ -22,21 +31,25 @@ export function fixedPoolSize(n: number): PoolSize {
 }
 
 export function autoPoolSize(): PoolSize {
-  let average: number | undefined;
+  const window = new Histogram(7);
+  let windowStart = 0;
+  let rateSeen = 0;
   let current = AUTO_MIN;
-  let peak = AUTO_MIN;
   return {
     limit: () => current,
-    observe(serviceMs, rate) {
-      average = average === undefined ? serviceMs : average + SMOOTHING * (serviceMs - average);
-      // the pool must hold rate × service time requests at once; it never shrinks within a run, so
-      // that connections opened in a burst are not left unused and reopened
-      const needed = Math.ceil((2 * rate * average) / 1000) + 1;
+    observe(serviceMs, rate, now) {
+      window.record(serviceMs * 1000);
+      rateSeen = Math.max(rateSeen, rate);
+      if (now - windowStart < WINDOW_MS || window.count < WINDOW_MIN) return;
+      const typicalMs = window.percentile(50) / 1000;
+      const needed = Math.ceil((2 * rateSeen * typicalMs) / 1000) + 1;
       current = Math.min(AUTO_MAX, Math.max(current, needed));
-      peak = Math.max(peak, current);
+      window.reset();
+      windowStart = now;
+      rateSeen = 0;
     },
     get autoPeak() {
-      return peak;
+      return current;
     },
   };
 }

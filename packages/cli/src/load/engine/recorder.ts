@@ -50,6 +50,12 @@ const sparse = (h: Histogram): SparseHistogram => ({
   buckets: h.toSparse(),
 });
 
+/** A second's histogram as kept until the end: its buckets in a typed array (4 bytes a number). */
+interface KeptSecond {
+  readonly max: number;
+  readonly buckets: Uint32Array;
+}
+
 /**
  * Counts outcomes: totals, failure classes, latency histograms overall and per second (by scheduled
  * second), per target, and a few raw messages per class. Memory stays flat but for the per-second
@@ -73,7 +79,7 @@ export class Recorder {
   readonly timeline: TimelineSecond[] = [];
   readonly #targets: TargetSummary[];
   readonly #overall = new Histogram();
-  readonly #secondHistograms: SparseHistogram[] = [];
+  readonly #secondHistograms: KeptSecond[] = [];
   readonly #buckets = new Map<number, Bucket>();
   readonly #spare: Histogram[] = [];
   readonly #samples = new Map<string, FailureSample>();
@@ -197,7 +203,15 @@ export class Recorder {
 
   /** The histograms behind the latency figures, for merging runs. */
   histograms(): LatencyHistograms {
-    return { version: 1, overall: sparse(this.#overall), seconds: [...this.#secondHistograms] };
+    return {
+      version: 1,
+      overall: sparse(this.#overall),
+      seconds: this.#secondHistograms.map((kept) => ({
+        precisionBits: SECOND_PRECISION_BITS,
+        max: kept.max,
+        buckets: Array.from(kept.buckets),
+      })),
+    };
   }
 
   samples(): FailureSample[] {
@@ -256,7 +270,7 @@ export class Recorder {
         p99: h.count ? ms(h.percentile(99)) : null,
       };
       this.timeline.push(entry);
-      this.#secondHistograms.push(sparse(h));
+      this.#secondHistograms.push({ max: h.max, buckets: Uint32Array.from(h.toSparse()) });
       this.#buckets.delete(bucket.second);
       if (this.#last === bucket) this.#last = undefined;
       h.reset();

@@ -98,7 +98,7 @@ export function runScheduler(
       // one clock read per outcome, shared by the latency and the closed loop's next request
       const now = elapsed();
       if (!job.done && job.startedAt >= 0) {
-        poolSize.observe(now - job.startedAt, arrivals?.rateAt(now) ?? 0);
+        poolSize.observe(now - job.startedAt, arrivals?.rateAt(now) ?? 0, now);
       }
       resolve(job, outcome, now, message);
       replenish(now);
@@ -186,7 +186,8 @@ export function runScheduler(
       const cancel = job.cancel;
       const failure: FailureClass = job.timeoutClass ?? 'timeout';
       const stage = failure === 'dns-timeout' ? ' (the host name was still being resolved)' : '';
-      if (job.startedAt >= 0) poolSize.observe(now - job.startedAt, arrivals?.rateAt(now) ?? 0);
+      if (job.startedAt >= 0)
+        poolSize.observe(now - job.startedAt, arrivals?.rateAt(now) ?? 0, now);
       else neverSent++;
       resolve(
         job,

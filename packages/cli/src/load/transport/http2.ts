@@ -89,8 +89,19 @@ export function createHttp2Transport(
 
   const open = (origin: string): Session => {
     const url = urls.get(origin) as URL;
+    // the socket is made inside connect(), before the session's record exists
+    const made: { owner?: Session } = {};
     const session = connect(url.origin, {
-      createConnection: () => openSocket({ url, insecure: options.insecure, alpn: ['h2'], lookup }),
+      createConnection: () => {
+        const socket = openSocket({ url, insecure: options.insecure, alpn: ['h2'], lookup });
+        socket.once('lookup', () => {
+          const resolved = made.owner;
+          if (!resolved) return;
+          resolved.resolving = false;
+          for (const job of resolved.jobs) job.timeoutClass = undefined;
+        });
+        return socket;
+      },
     });
     const owner: Session = {
       session,
@@ -101,6 +112,7 @@ export function createHttp2Transport(
       goawayCode: undefined,
       resolving: needsLookup(url),
     };
+    made.owner = owner;
     let set = sessions.get(origin);
     if (!set) {
       set = new Set();
@@ -108,11 +120,6 @@ export function createHttp2Transport(
     }
     set.add(owner);
     openCount++;
-    const socket = (session as unknown as { socket?: NodeJS.EventEmitter }).socket;
-    socket?.once('lookup', () => {
-      owner.resolving = false;
-      for (const job of owner.jobs) job.timeoutClass = undefined;
-    });
     // stream events carry each stream's outcome; the session's own error needs a listener
     session.on('error', () => {});
     session.on('goaway', (code: number) => {

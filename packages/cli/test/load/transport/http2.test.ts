@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { lookup } from 'node:dns';
+import { createServer as createHttp1Server } from 'node:http';
 import { createServer as createHttp2Server, createSecureServer } from 'node:http2';
+import type { LookupFunction } from 'node:net';
 import { before, test } from 'node:test';
 import { type LoadOptions, runLoad } from '../../../src/load/index.ts';
 import { type Credentials, selfSigned } from '../support/certificate.ts';
@@ -72,4 +75,29 @@ test('HTTP/2 GOAWAY after every fifth response: new streams go to a new session,
     assert.ok(sessions >= 8, `sessions ${sessions}`);
     assertAccounted(result);
   });
+});
+
+test('a host name: every connection that needs it while it is being resolved waits for one lookup', async () => {
+  // a resolver that takes 200 ms: ten new connections (keep-alive off, 100 per second) start while
+  // the first lookup is still running, over HTTP/1.1 and over HTTP/2
+  for (const http2 of [false, true]) {
+    const server = http2
+      ? createHttp2Server((_req, res) => res.end('ok'))
+      : createHttp1Server((_req, res) => res.end('ok'));
+    await serve(server, async (port) => {
+      let calls = 0;
+      const slow: LookupFunction = (hostname, options, callback) => {
+        calls++;
+        setTimeout(() => lookup(hostname, options, callback), 200);
+      };
+      const result = await runLoad(
+        { url: `http://localhost:${port}/`, rate: 100, durationMs: 100, keepalive: false, http2 },
+        { lookup: slow },
+      );
+      assertAccounted(result);
+      assert.equal(result.totals.ok, 10, JSON.stringify(result.samples));
+      // one lookup for all of them (two if the machine stalled the schedule past the first one)
+      assert.ok(calls <= 2, `${calls} lookups for ${http2 ? 'HTTP/2' : 'HTTP/1.1'}`);
+    });
+  }
 });
