@@ -247,7 +247,13 @@ export function createHttp2Transport(
     },
     close() {
       closing = true;
-      for (const set of sessions.values()) for (const owner of set) owner.session.destroy();
+      for (const set of sessions.values()) {
+        for (const owner of set) {
+          // the real destroy, even right after a GOAWAY (see keepAnsweredStreams)
+          Reflect.deleteProperty(owner.session, 'destroy');
+          owner.session.destroy();
+        }
+      }
     },
   };
 }
