@@ -270,6 +270,8 @@ const PAIRED_ROUNDS = 5;
 interface Measured {
   rps: number;
   clientCpu: number;
+  /** The part of clientCpu spent in user space (JavaScript, the runtime), not in the kernel. */
+  clientUser: number;
   serverCpu: number;
   requests: number;
 }
@@ -285,12 +287,13 @@ async function measuredRun(
     await server.mark();
     const before = cpuSeconds(server.pid);
     const [file, args] = command(server.url, CEILING_SECONDS);
-    const { cpu } = await runMeasured(file, args, 60_000);
+    const { cpu, user } = await runMeasured(file, args, 60_000);
     const serverCpu = cpuSeconds(server.pid) - before;
     const received = await server.received();
     return {
       rps: (received.count * 1000) / Math.max(received.spanMs, 1),
       clientCpu: cpu,
+      clientUser: user,
       serverCpu,
       requests: received.count,
     };
@@ -344,6 +347,8 @@ async function ceilingAgainstWrk(context: BenchContext): Promise<string> {
   const wrkUs = median(rounds.map((r) => perRequest(r.wrk, r.wrk.clientCpu)));
   const serverOurs = median(rounds.map((r) => perRequest(r.ours, r.ours.serverCpu)));
   const serverWrk = median(rounds.map((r) => perRequest(r.wrk, r.wrk.serverCpu)));
+  const userOurs = median(rounds.map((r) => perRequest(r.ours, r.ours.clientUser)));
+  const userWrk = median(rounds.map((r) => perRequest(r.wrk, r.wrk.clientUser)));
   return `### Ceiling against wrk -t1 (closed loop, ${CONNECTIONS} connections, ${CEILING_SECONDS} s, ${PAIRED_ROUNDS} paired rounds)
 
 Each round runs lameduck \`--closed-loop\` and \`wrk -t1\` back to back (who goes first alternates), each against a
@@ -356,10 +361,11 @@ in % of one core over the ${CEILING_SECONDS} s, and per request the server recei
 ${rows.join('\n')}
 
 Paired ratio lameduck ÷ wrk -t1: median **${ratio(med)}**, spread ${ratio(sorted[0] as number)}–${ratio(sorted.at(-1) as number)} (target >= 0.9).
-Where it goes: lameduck spends a median ${clientUs.toFixed(1)} µs of client CPU per request against wrk's ${wrkUs.toFixed(1)} µs,
-and the server ${serverOurs.toFixed(1)} µs per request with lameduck against ${serverWrk.toFixed(1)} µs with wrk. Client and server
-share ${cpus().length} cores with whatever else the machine runs: when the client is a full core of JavaScript, the server gets
-less of the rest.
+Where it goes: lameduck spends a median ${clientUs.toFixed(1)} µs of client CPU per request against wrk's ${wrkUs.toFixed(1)} µs, of which
+${userOurs.toFixed(1)} µs against ${userWrk.toFixed(1)} µs in user space: the difference is JavaScript and Node's stream machinery, not system
+calls (lameduck makes one write and one read per request and polls in batches; wrk adds two epoll_ctl calls per request, under
+strace -c). The server spends ${serverOurs.toFixed(1)} µs per request with lameduck against ${serverWrk.toFixed(1)} µs with wrk. Client and
+server share ${cpus().length} cores with whatever else the machine runs, so the client's extra CPU can come out of the server's share.
 
 Reproduce: \`node packages/cli/dist/bin.js load http://127.0.0.1:PORT/ --closed-loop --connections ${CONNECTIONS} --duration ${CEILING_SECONDS}s\`
 and \`wrk -t1 -c${CONNECTIONS} -d${CEILING_SECONDS}s http://127.0.0.1:PORT/\` in turn.`;

@@ -115,12 +115,18 @@ export function startClient(
   return { child, done };
 }
 
-/** CPU time (user + system) a process used so far, in seconds, from /proc (clock ticks of 10 ms). */
-export function cpuSeconds(pid: number): number {
+/** CPU time a process used so far, in seconds, from /proc (clock ticks of 10 ms). */
+export function cpuTimes(pid: number): { user: number; system: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // fields after the name: state is [0], utime [11], stime [12]
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
+}
+
+/** CPU time (user + system) a process used so far, in seconds. */
+export function cpuSeconds(pid: number): number {
+  const { user, system } = cpuTimes(pid);
+  return user + system;
 }
 
 /**
@@ -131,16 +137,19 @@ export async function runMeasured(
   file: string,
   args: string[],
   timeoutMs: number,
-): Promise<{ cpu: number; stdout: string }> {
+): Promise<{ cpu: number; user: number; stdout: string }> {
   const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
   child.stdout?.on('data', (c: Buffer) => {
     stdout += c.toString();
   });
   let cpu = 0;
+  let user = 0;
   const sampler = setInterval(() => {
     try {
-      cpu = cpuSeconds(child.pid as number);
+      const times = cpuTimes(child.pid as number);
+      cpu = times.user + times.system;
+      user = times.user;
     } catch {
       // exited between two samples: the last sample stands
     }
@@ -149,7 +158,7 @@ export async function runMeasured(
   await once(child, 'exit');
   clearInterval(sampler);
   clearTimeout(timer);
-  return { cpu, stdout };
+  return { cpu, user, stdout };
 }
 
 /** Resident set size of a process in MiB, from /proc. */
