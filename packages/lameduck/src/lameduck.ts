@@ -235,6 +235,12 @@ export class Lameduck extends EventEmitter<LameduckEvents> {
         `shutdown forced by ${report.forcedBy}: cut ${report.cut.requests} in-flight request(s), ${report.cut.connections} connection(s)${report.cut.hooks.length ? `, hooks ${report.cut.hooks.join(', ')}` : ''}`,
       );
     }
+    if (report.cut.raced > 0) {
+      this.#log.error(
+        { event: 'requests-raced', raced: report.cut.raced },
+        `${report.cut.raced} request(s) arrived on connections lameduck had already closed and could not be answered: the drain delay (${this.options.drainDelay} ms) is shorter than the time load balancers took to stop sending`,
+      );
+    }
     this.emit('stopped', report);
     this.dispose();
     if (this.options.exit) this.#process.exit(report.exitCode);

@@ -15,7 +15,12 @@ export interface ShutdownReport {
   /** Requests served after the trigger: while draining, and on existing connections while closing. */
   served: { whileDraining: number; whileClosing: number };
   connections: { endedIdle: number; forced: number; upgradedClosed: number; goawaysSent: number };
-  /** What the deadline cut: in-flight requests/streams/upgraded sockets, connections, hooks. */
-  cut: { requests: number; connections: number; hooks: string[] };
+  /**
+   * What clients saw cut. `requests`: requests, streams and upgraded sockets in flight when the
+   * deadline (or a second signal) destroyed them, plus `raced`: requests that arrived on a
+   * connection lameduck had already closed. `connections`: connections with work on them that were
+   * destroyed. `hooks`: hooks cut by the deadline.
+   */
+  cut: { requests: number; raced: number; connections: number; hooks: string[] };
   hooks: HookRecord[];
 }

@@ -7,6 +7,11 @@ import type { Phase } from './phase.js';
 import type { ShutdownReport } from './report.js';
 import type { TrackedServer } from './tracked-server.js';
 
+/** Resolves after the event loop's next poll phase (in its check phase). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 export interface ShutdownDeps {
   readonly options: ResolvedOptions;
   readonly clock: Clock;
@@ -32,9 +37,12 @@ export class Shutdown {
   #drainedWaiter: (() => void) | undefined;
   readonly #closingWaiters: (() => void)[] = [];
 
+  readonly #racedBefore: number;
+
   constructor(deps: ShutdownDeps) {
     this.#deps = deps;
     this.#started = deps.clock.now();
+    this.#racedBefore = deps.counters.requestsRaced;
   }
 
   /** Resolves once the drain delay has elapsed (closing began), or at once if it already has. */
@@ -77,6 +85,10 @@ export class Shutdown {
     });
     for (const server of this.#deps.servers()) server.beginDrain();
     await sleep(clock, options.drainDelay, signal);
+    // One turn of the event loop before closing: its poll phase accepts every connection already
+    // waiting in the kernel's accept queue (closing the listener would reset them) and reads every
+    // request already received on idle connections (ending them would lose those requests).
+    if (!signal.aborted) await nextTurn();
 
     const closingAfterMs = this.#elapsed();
     const atClosing = {
@@ -92,7 +104,9 @@ export class Shutdown {
 
     const hooks = await runHooks(this.#deps.hooks(), clock, signal, (r) => this.#deps.onHook(r));
     cancelDeadline();
-    const failed = hooks.some((h) => h.outcome === 'failed' || h.outcome === 'timeout');
+    const raced = counters.requestsRaced - this.#racedBefore;
+    const failed =
+      raced > 0 || hooks.some((h) => h.outcome === 'failed' || h.outcome === 'timeout');
     const outcome = this.#forcedBy ? 'forced' : failed ? 'failed' : 'clean';
     return {
       reason,
@@ -109,7 +123,12 @@ export class Shutdown {
         upgradedClosed: counters.upgradedClosed,
         goawaysSent: counters.goawaysSent,
       },
-      cut: { ...this.#cut, hooks: hooks.filter((h) => h.outcome === 'cut').map((h) => h.name) },
+      cut: {
+        requests: this.#cut.requests + raced,
+        raced,
+        connections: this.#cut.connections,
+        hooks: hooks.filter((h) => h.outcome === 'cut').map((h) => h.name),
+      },
       hooks,
     };
   }

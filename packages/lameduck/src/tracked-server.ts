@@ -25,9 +25,18 @@ export class TrackedServer {
   readonly #context: TrackerContext;
   readonly #http1: Http1Connections;
   readonly #http2: Http2Sessions;
+  /** Every open connection, as the TCP socket the listener accepted. */
   readonly #sockets = new Set<Socket>();
+  /**
+   * Open connections the shutdown need not wait for: idle ones lameduck ended with a FIN. A subset
+   * of #sockets, kept in step with it by the one 'close' listener below, so that the number of
+   * connections still pending can never be read half-updated.
+   */
+  readonly #released = new Set<Socket>();
   /** TLS servers: raw sockets whose handshake completed (the rest are handshaking, or stalled). */
   readonly #secured = new WeakSet<Socket>();
+  /** TLS servers: the TCP socket under each TLS socket. */
+  readonly #rawOf = new WeakMap<Duplex, Socket>();
   readonly #originalEmit: Emit;
   readonly #hadOwnEmit: boolean;
 
@@ -36,7 +45,12 @@ export class TrackedServer {
     this.name = name;
     this.kind = kind;
     this.#context = context;
-    this.#http1 = new Http1Connections(context);
+    this.#http1 = new Http1Connections(context, {
+      released: (socket) => {
+        const raw = this.#rawOf.get(socket) ?? (socket as Socket);
+        if (this.#sockets.has(raw)) this.#released.add(raw);
+      },
+    });
     this.#http2 = new Http2Sessions(context);
     this.#hadOwnEmit = Object.hasOwn(server, 'emit');
     this.#originalEmit = server.emit as Emit;
@@ -65,7 +79,7 @@ export class TrackedServer {
 
   /** Connections the shutdown still waits for: open ones, less idle ones already sent a FIN. */
   get pendingConnections(): number {
-    return Math.max(0, this.#sockets.size - this.#http1.endedIdle);
+    return this.#sockets.size - this.#released.size;
   }
 
   get inFlight(): number {
@@ -92,7 +106,7 @@ export class TrackedServer {
   /** Destroys everything still open; returns how many requests/streams/upgrades were cut. */
   destroyAll(): { requests: number; connections: number } {
     const requests = this.#http1.destroyAll() + this.#http2.destroyAll();
-    const connections = this.#sockets.size;
+    const connections = this.pendingConnections;
     for (const socket of this.#sockets) socket.destroy();
     return { requests, connections };
   }
@@ -108,7 +122,9 @@ export class TrackedServer {
     switch (event) {
       case 'request': {
         const request = a as IncomingMessage;
-        if (request.httpVersionMajor < 2) this.#http1.onRequest(request, b as ServerResponse);
+        if (request.httpVersionMajor < 2 && this.#http1.onRequest(request, b as ServerResponse)) {
+          return true;
+        }
         return this.#context.probe?.(request, b as ServerResponse) ?? false;
       }
       case 'connection':
@@ -118,7 +134,10 @@ export class TrackedServer {
         const socket = a as TLSSocket;
         // Node's TLSSocket keeps the TCP socket it wraps as `_parent`.
         const raw = (socket as TLSSocket & { _parent?: Socket })._parent;
-        if (raw) this.#secured.add(raw);
+        if (raw) {
+          this.#secured.add(raw);
+          this.#rawOf.set(socket, raw);
+        }
         if (socket.alpnProtocol !== 'h2') this.#http1.add(socket);
         return false;
       }
@@ -140,6 +159,7 @@ export class TrackedServer {
     this.#sockets.add(socket);
     socket.once('close', () => {
       this.#sockets.delete(socket);
+      this.#released.delete(socket);
       this.#context.changed();
     });
     // Plain HTTP/1: the raw socket is the HTTP connection. TLS servers hand theirs over on
