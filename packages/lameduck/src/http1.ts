@@ -114,7 +114,9 @@ export class Http1Connections {
     if (!connection) return;
     connection.upgraded = request;
     countRequest(this.#context);
-    if (this.#context.phase() === 'closing') this.#closeUpgraded(connection);
+    // Arrived while closing: told to go away once the app's own 'upgrade' handler, which runs after
+    // this, has answered the upgrade — a close frame ahead of the 101 would garble both.
+    if (this.#context.phase() === 'closing') setImmediate(() => this.#closeUpgraded(connection));
   }
 
   /** Draining: the last response of each connection, if its headers are unsent, closes it. */
@@ -154,10 +156,15 @@ export class Http1Connections {
   destroyAll(): number {
     let cut = 0;
     for (const connection of this.#connections.values()) {
+      // A response counts as cut unless all of it was handed to the kernel ('finish').
       const current = currentResponse(connection.socket);
-      const responses =
-        connection.responses.length + (current && !connection.responses.includes(current) ? 1 : 0);
-      if (connection.upgraded) cut++;
+      const all =
+        current && !connection.responses.includes(current)
+          ? [current, ...connection.responses]
+          : connection.responses;
+      const responses = all.filter((r) => !r.writableFinished).length;
+      if (connection.upgraded)
+        cut += connection.ended ? 0 : 1; // not yet told to go away
       else if (responses > 0) cut += responses;
       else if (!connection.ended && activity(connection) === 'receiving') cut++;
       connection.socket.destroy();

@@ -2,10 +2,17 @@ import { constants, type Http2Session, type ServerHttp2Stream } from 'node:http2
 import { countRequest, type TrackerContext } from './tracker-context.js';
 
 interface SessionState {
-  streams: number;
+  /** Streams not closed yet. */
+  readonly streams: Set<ServerHttp2Stream>;
   /** GOAWAY sent. */
   goaway: boolean;
 }
+
+/**
+ * When the shutdown is forced, how long a session whose responses are all written may take to flush
+ * them before it is destroyed (their last frames may still be queued in nghttp2).
+ */
+export const FLUSH_MS = 100;
 
 /** The highest stream id: a GOAWAY carrying it says "no new streams" without disowning any sent. */
 const MAX_STREAM_ID = 2 ** 31 - 1;
@@ -33,7 +40,7 @@ export class Http2Sessions {
 
   add(session: Http2Session): void {
     if (this.#sessions.has(session)) return;
-    this.#sessions.set(session, { streams: 0, goaway: false });
+    this.#sessions.set(session, { streams: new Set(), goaway: false });
     session.once('close', () => {
       this.#sessions.delete(session);
       this.#context.changed();
@@ -49,9 +56,9 @@ export class Http2Sessions {
     const state = this.#sessions.get(session);
     if (!state) return;
     const shuttingDown = countRequest(this.#context);
-    state.streams++;
+    state.streams.add(stream);
     stream.once('close', () => {
-      state.streams--;
+      state.streams.delete(stream);
       this.#context.changed();
     });
     if (shuttingDown) this.#goaway(session, state);
@@ -59,7 +66,7 @@ export class Http2Sessions {
 
   beginDrain(): void {
     for (const [session, state] of this.#sessions) {
-      if (state.streams > 0) this.#goaway(session, state);
+      if (state.streams.size > 0) this.#goaway(session, state);
     }
   }
 
@@ -73,17 +80,58 @@ export class Http2Sessions {
 
   get inFlight(): number {
     let count = 0;
-    for (const state of this.#sessions.values()) count += state.streams;
+    for (const state of this.#sessions.values()) count += state.streams.size;
     return count;
   }
 
-  destroyAll(): number {
+  /**
+   * Forced: streams whose response is not fully written are reset (RST_STREAM CANCEL) and counted
+   * as cut; a session is destroyed once its other streams have flushed (at most FLUSH_MS), so that
+   * a response the app had finished reaches the client, as the count says. Resolves when every
+   * session is destroyed.
+   */
+  destroyAll(): { cut: number; flushed: Promise<void> } {
     let cut = 0;
+    const flushing: Promise<void>[] = [];
     for (const [session, state] of this.#sessions) {
-      cut += state.streams;
-      session.destroy();
+      for (const stream of state.streams) {
+        if (stream.writableFinished) continue;
+        cut++;
+        stream.close(constants.NGHTTP2_CANCEL);
+      }
+      const finished = [...state.streams].filter((s) => !s.closed && !s.destroyed);
+      if (finished.length === 0) {
+        session.destroy();
+        continue;
+      }
+      flushing.push(
+        new Promise<void>((resolve) => {
+          const cancel = this.#context.clock.setTimer(done, FLUSH_MS);
+          let left = finished.length;
+          function done() {
+            cancel();
+            session.destroy();
+            resolve();
+          }
+          for (const stream of finished) {
+            stream.once('close', () => {
+              if (--left === 0) done();
+            });
+          }
+        }),
+      );
     }
-    return cut;
+    return { cut, flushed: Promise.all(flushing).then(() => undefined) };
+  }
+
+  /** TCP or TLS sockets of sessions still flushing after destroyAll: not to be destroyed under them. */
+  ownsSocket(socket: object): boolean {
+    for (const session of this.#sessions.keys()) {
+      if (session.destroyed) continue;
+      const own = session.socket as (object & { _parent?: object }) | undefined;
+      if (own === socket || own?._parent === socket) return true;
+    }
+    return false;
   }
 
   #goaway(session: Http2Session, state: SessionState): void {

@@ -242,8 +242,10 @@ export class Lameduck extends EventEmitter<LameduckEvents> {
       );
     }
     this.emit('stopped', report);
-    this.dispose();
+    // Exit before removing the signal listeners: a signal that arrives in between (the kubelet's
+    // SIGTERM right after /prestop returned) must not find the default handler and kill the process.
     if (this.options.exit) this.#process.exit(report.exitCode);
+    this.dispose();
     return report;
   }
 

@@ -32,6 +32,7 @@ export class Shutdown {
   readonly #force = new AbortController();
   readonly #started: number;
   #forcedBy: ShutdownReport['forcedBy'];
+  #destroyed: Promise<void> = Promise.resolve();
   #closed = false;
   #cut = { requests: 0, connections: 0 };
   #drainedWaiter: (() => void) | undefined;
@@ -56,18 +57,28 @@ export class Shutdown {
     if (this.#drainedWaiter && this.#pendingConnections() === 0) this.#drainedWaiter();
   }
 
+  /**
+   * Ends the shutdown now: listeners closed at once, and what is still open destroyed in the next
+   * turn of the event loop — after writes already handed to the kernel have completed and their
+   * responses closed, so that the count of what was cut is the count of what clients lose.
+   */
   force(by: 'deadline' | 'second-signal'): void {
     if (this.#forcedBy) return;
     this.#forcedBy = by;
+    this.#stopListening();
+    this.#destroyed = nextTurn().then(async () => {
+      const flushed: Promise<void>[] = [];
+      for (const server of this.#deps.servers()) {
+        const cut = server.destroyAll();
+        this.#cut.requests += cut.requests;
+        this.#cut.connections += cut.connections;
+        flushed.push(cut.flushed);
+      }
+      this.#deps.counters.requestsCut += this.#cut.requests;
+      this.#deps.counters.connectionsForced += this.#cut.connections;
+      await Promise.all(flushed);
+    });
     this.#force.abort(new Error(by));
-    this.#closeListeners();
-    for (const server of this.#deps.servers()) {
-      const cut = server.destroyAll();
-      this.#cut.requests += cut.requests;
-      this.#cut.connections += cut.connections;
-    }
-    this.#deps.counters.requestsCut += this.#cut.requests;
-    this.#deps.counters.connectionsForced += this.#cut.connections;
   }
 
   async run(reason: string): Promise<Omit<ShutdownReport, 'exitCode'>> {
@@ -97,13 +108,19 @@ export class Shutdown {
       inFlight: this.#inFlight(),
     };
     // Listeners first, then the event: whoever reads "closing" can count on connections being refused.
-    this.#closeListeners();
+    this.#stopListening();
     this.#deps.setPhase('closing', atClosing);
+    // One more turn before connections are ended: a request that reached an idle connection before
+    // the listeners closed is read (and served) instead of being lost to the FIN.
+    if (!signal.aborted) await nextTurn();
+    // Forced meanwhile: everything is about to be destroyed; telling connections to end would race it.
+    if (!this.#forcedBy) for (const server of this.#deps.servers()) server.beginClosing();
     await this.#waitDrained(signal);
     const drainedAfterMs = this.#elapsed();
 
     const hooks = await runHooks(this.#deps.hooks(), clock, signal, (r) => this.#deps.onHook(r));
     cancelDeadline();
+    await this.#destroyed;
     const raced = counters.requestsRaced - this.#racedBefore;
     const failed =
       raced > 0 || hooks.some((h) => h.outcome === 'failed' || h.outcome === 'timeout');
@@ -133,10 +150,10 @@ export class Shutdown {
     };
   }
 
-  #closeListeners(): void {
+  #stopListening(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const server of this.#deps.servers()) server.beginClosing();
+    for (const server of this.#deps.servers()) server.stopListening();
     for (const resolve of this.#closingWaiters.splice(0)) resolve();
   }
 

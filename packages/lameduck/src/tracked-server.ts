@@ -91,24 +91,32 @@ export class TrackedServer {
     this.#http2.beginDrain();
   }
 
-  /** Stops listening (new connections are refused by the kernel) and ends idle connections. */
-  beginClosing(): void {
+  /** Stops listening: new connections are refused by the kernel. */
+  stopListening(): void {
     if (this.server.listening) {
       // net.Server's own close: http.Server#close would also destroy idle sockets (RST risk), and
       // lameduck ends them itself, with a FIN, once they are idle.
       NetServer.prototype.close.call(this.server);
     }
+  }
+
+  /** Stops listening and ends idle connections; busy ones end when done. */
+  beginClosing(): void {
+    this.stopListening();
     this.#http1.beginClosing();
     this.#http2.beginClosing();
     if (this.#tls) for (const socket of this.#sockets) this.#closeIfNeverSecured(socket);
   }
 
   /** Destroys everything still open; returns how many requests/streams/upgrades were cut. */
-  destroyAll(): { requests: number; connections: number } {
-    const requests = this.#http1.destroyAll() + this.#http2.destroyAll();
+  destroyAll(): { requests: number; connections: number; flushed: Promise<void> } {
     const connections = this.pendingConnections;
-    for (const socket of this.#sockets) socket.destroy();
-    return { requests, connections };
+    const http2 = this.#http2.destroyAll();
+    const requests = this.#http1.destroyAll() + http2.cut;
+    for (const socket of this.#sockets) {
+      if (!this.#http2.ownsSocket(socket)) socket.destroy();
+    }
+    return { requests, connections, flushed: http2.flushed };
   }
 
   /** Restores the server's own emit. */
