@@ -18,6 +18,10 @@ export interface ShutdownDeps {
   readonly counters: Counters;
   servers(): readonly TrackedServer[];
   hooks(): readonly Hook[];
+  /** Names of the holds not released yet (work outside HTTP the drain waits for). */
+  holds(): readonly string[];
+  /** Called once, as the hooks are about to run. */
+  hooksStarting(): void;
   setPhase(phase: Phase, fields?: object): void;
   onHook(record: HookRecord): void;
 }
@@ -54,7 +58,12 @@ export class Shutdown {
 
   /** Called whenever a connection closes or a request ends. */
   changed(): void {
-    if (this.#drainedWaiter && this.#pendingConnections() === 0) this.#drainedWaiter();
+    if (this.#drainedWaiter && this.#drained()) this.#drainedWaiter();
+  }
+
+  /** No connection and no hold left to wait for. */
+  #drained(): boolean {
+    return this.#pendingConnections() === 0 && this.#deps.holds().length === 0;
   }
 
   /**
@@ -117,7 +126,9 @@ export class Shutdown {
     if (!this.#forcedBy) for (const server of this.#deps.servers()) server.beginClosing();
     await this.#waitDrained(signal);
     const drainedAfterMs = this.#elapsed();
+    const holdsCut = this.#forcedBy ? [...this.#deps.holds()] : [];
 
+    this.#deps.hooksStarting();
     const hooks = await runHooks(this.#deps.hooks(), clock, signal, (r) => this.#deps.onHook(r));
     cancelDeadline();
     await this.#destroyed;
@@ -144,6 +155,7 @@ export class Shutdown {
         requests: this.#cut.requests + raced,
         raced,
         connections: this.#cut.connections,
+        holds: holdsCut,
         hooks: hooks.filter((h) => h.outcome === 'cut').map((h) => h.name),
       },
       hooks,
@@ -158,7 +170,7 @@ export class Shutdown {
   }
 
   #waitDrained(signal: AbortSignal): Promise<void> {
-    if (this.#pendingConnections() === 0 || signal.aborted) return Promise.resolve();
+    if (this.#drained() || signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         this.#drainedWaiter = undefined;

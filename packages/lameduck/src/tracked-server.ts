@@ -39,6 +39,7 @@ export class TrackedServer {
   readonly #rawOf = new WeakMap<Duplex, Socket>();
   readonly #originalEmit: Emit;
   readonly #hadOwnEmit: boolean;
+  #listenedOnce: boolean;
 
   constructor(server: NetServer, name: string, kind: ServerKind, context: TrackerContext) {
     this.server = server;
@@ -54,6 +55,10 @@ export class TrackedServer {
     this.#http2 = new Http2Sessions(context);
     this.#hadOwnEmit = Object.hasOwn(server, 'emit');
     this.#originalEmit = server.emit as Emit;
+    this.#listenedOnce = server.listening;
+    server.once('listening', () => {
+      this.#listenedOnce = true;
+    });
     const original = this.#originalEmit;
     const observe = (event: string | symbol, a: unknown, b: unknown) => this.#observe(event, a, b);
     server.emit = function emitObserved(
@@ -71,6 +76,44 @@ export class TrackedServer {
 
   get listening(): boolean {
     return this.server.listening;
+  }
+
+  /** It has listened at some point (it may have closed since: a port probe, a restart). */
+  get listenedOnce(): boolean {
+    return this.#listenedOnce || this.server.listening;
+  }
+
+  /**
+   * Registered while already listening: takes over the HTTP/1 connections Node already tracks (its
+   * own connection list, the one closeIdleConnections() reads). HTTP/2 sessions opened before are
+   * not visible; their number is logged.
+   */
+  adoptOpenConnections(): void {
+    const key = Object.getOwnPropertySymbols(this.server).find(
+      (s) => s.description === 'http.server.connections',
+    );
+    const list =
+      key && (this.server as unknown as Record<symbol, { all?(): { socket?: Socket }[] }>)[key];
+    let adopted = 0;
+    for (const { socket } of list?.all?.() ?? []) {
+      if (!socket || socket.destroyed) continue;
+      const raw = (socket as Socket & { _parent?: Socket })._parent ?? socket;
+      if (this.#sockets.has(raw)) continue;
+      this.#trackSocket(raw);
+      if (raw !== socket) {
+        this.#secured.add(raw);
+        this.#rawOf.set(socket, raw);
+      }
+      this.#http1.add(socket);
+      adopted++;
+    }
+    this.server.getConnections((error, count) => {
+      if (error || count <= adopted) return;
+      this.#context.log.warn(
+        { event: 'registered-late', server: this.name, unseen: count - adopted },
+        `${this.name} was registered after it accepted connections; ${count - adopted} of them (HTTP/2 sessions, or handshakes in progress) are not drained by lameduck: register before listen()`,
+      );
+    });
   }
 
   get openConnections(): number {
@@ -163,13 +206,17 @@ export class TrackedServer {
     }
   }
 
-  #onConnection(socket: Socket): void {
+  #trackSocket(socket: Socket): void {
     this.#sockets.add(socket);
     socket.once('close', () => {
       this.#sockets.delete(socket);
       this.#released.delete(socket);
       this.#context.changed();
     });
+  }
+
+  #onConnection(socket: Socket): void {
+    this.#trackSocket(socket);
     // Plain HTTP/1: the raw socket is the HTTP connection. TLS servers hand theirs over on
     // 'secureConnection'; HTTP/2 connections are tracked as sessions.
     if (this.kind === 'http') this.#http1.add(socket);
