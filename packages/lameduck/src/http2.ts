@@ -47,6 +47,9 @@ export class Http2Sessions {
     });
     // Errors on a session we are closing are expected (peer gone); the app may have its own listener.
     session.on('error', () => {});
+    // Accepted before the listener closed, but set up (TLS handshake, preface) only after closing
+    // began: it gets its final GOAWAY now, or it would be held open by the peer until the deadline.
+    if (this.#context.phase() === 'closing') this.#close(session);
   }
 
   onStream(stream: ServerHttp2Stream): void {
@@ -72,10 +75,13 @@ export class Http2Sessions {
 
   /** Closing: every session gets its final GOAWAY and ends once its streams have finished. */
   beginClosing(): void {
-    for (const [session, state] of this.#sessions) {
-      this.#goaway(session, state);
-      if (!session.closed && !session.destroyed) session.close();
-    }
+    for (const session of this.#sessions.keys()) this.#close(session);
+  }
+
+  #close(session: Http2Session): void {
+    const state = this.#sessions.get(session);
+    if (state) this.#goaway(session, state);
+    if (!session.closed && !session.destroyed) session.close();
   }
 
   get inFlight(): number {
