@@ -91,35 +91,37 @@ export class Http2Sessions {
   }
 
   /**
-   * Forced: streams whose response is not fully written are reset (RST_STREAM CANCEL) and counted
-   * as cut; a session is destroyed once its other streams have flushed (at most FLUSH_MS), so that
-   * a response the app had finished reaches the client, as the count says. Resolves when every
-   * session is destroyed.
+   * Forced: streams whose response the app has not ended are reset (RST_STREAM CANCEL) and counted
+   * as cut. A session whose other responses are ended is destroyed once they have flushed and
+   * closed (at most FLUSH_MS), so that a response the app had finished reaches the client; a stream
+   * still open when its session is destroyed counts as cut too. Resolves with that second count
+   * once every session is destroyed.
    */
-  destroyAll(): { cut: number; flushed: Promise<void> } {
+  destroyAll(): { cut: number; flushed: Promise<number> } {
     let cut = 0;
-    const flushing: Promise<void>[] = [];
+    const flushing: Promise<number>[] = [];
     for (const [session, state] of this.#sessions) {
       for (const stream of state.streams) {
-        if (stream.writableFinished) continue;
+        if (stream.writableEnded) continue;
         cut++;
         stream.close(constants.NGHTTP2_CANCEL);
       }
-      const finished = [...state.streams].filter((s) => !s.closed && !s.destroyed);
-      if (finished.length === 0) {
+      const ending = [...state.streams].filter((s) => s.writableEnded && !s.closed);
+      if (ending.length === 0) {
         session.destroy();
         continue;
       }
       flushing.push(
-        new Promise<void>((resolve) => {
+        new Promise<number>((resolve) => {
           const cancel = this.#context.clock.setTimer(done, FLUSH_MS);
-          let left = finished.length;
+          let left = ending.length;
           function done() {
             cancel();
+            const open = ending.filter((s) => !s.closed).length;
             session.destroy();
-            resolve();
+            resolve(open);
           }
-          for (const stream of finished) {
+          for (const stream of ending) {
             stream.once('close', () => {
               if (--left === 0) done();
             });
@@ -127,7 +129,10 @@ export class Http2Sessions {
         }),
       );
     }
-    return { cut, flushed: Promise.all(flushing).then(() => undefined) };
+    return {
+      cut,
+      flushed: Promise.all(flushing).then((open) => open.reduce((a, b) => a + b, 0)),
+    };
   }
 
   /** TCP or TLS sockets of sessions still flushing after destroyAll: not to be destroyed under them. */

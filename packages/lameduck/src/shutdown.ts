@@ -76,16 +76,16 @@ export class Shutdown {
     this.#forcedBy = by;
     this.#stopListening();
     this.#destroyed = nextTurn().then(async () => {
-      const flushed: Promise<void>[] = [];
+      const flushed: Promise<number>[] = [];
       for (const server of this.#deps.servers()) {
         const cut = server.destroyAll();
         this.#cut.requests += cut.requests;
         this.#cut.connections += cut.connections;
         flushed.push(cut.flushed);
       }
+      for (const late of await Promise.all(flushed)) this.#cut.requests += late;
       this.#deps.counters.requestsCut += this.#cut.requests;
       this.#deps.counters.connectionsForced += this.#cut.connections;
-      await Promise.all(flushed);
     });
     this.#force.abort(new Error(by));
   }

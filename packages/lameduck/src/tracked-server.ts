@@ -151,8 +151,11 @@ export class TrackedServer {
     if (this.#tls) for (const socket of this.#sockets) this.#closeIfNeverSecured(socket);
   }
 
-  /** Destroys everything still open; returns how many requests/streams/upgrades were cut. */
-  destroyAll(): { requests: number; connections: number; flushed: Promise<void> } {
+  /**
+   * Destroys everything still open; returns how many requests/streams/upgrades were cut, and a
+   * promise of how many more were (HTTP/2 streams that could not flush before their session went).
+   */
+  destroyAll(): { requests: number; connections: number; flushed: Promise<number> } {
     const connections = this.pendingConnections;
     const http2 = this.#http2.destroyAll();
     const requests = this.#http1.destroyAll() + http2.cut;
