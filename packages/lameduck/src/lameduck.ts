@@ -236,6 +236,7 @@ export class Lameduck extends EventEmitter<LameduckEvents> {
     }
     const id = ++this.#holdIds;
     this.#holds.set(id, name);
+    this.#serves();
     return () => {
       if (this.#holds.delete(id)) this.#shutdown?.changed();
     };
@@ -243,11 +244,12 @@ export class Lameduck extends EventEmitter<LameduckEvents> {
 
   /**
    * Marks the app ready: with `readiness: 'manual'`, the only way; with 'auto', an early override.
-   * Also clears a `notReady()`. Starts the admin server if it is not running yet.
+   * Also clears a `notReady()`. Starts the admin server (and, in lameduck/auto's dormant instance,
+   * the signal listeners): a worker with no HTTP server calls it to be a service.
    */
   ready(): void {
     this.#notReady = undefined;
-    this.#startAdmin();
+    this.#serves();
     if (this.#phase === 'starting') this.#becomeReady();
   }
 
@@ -260,7 +262,7 @@ export class Lameduck extends EventEmitter<LameduckEvents> {
       throw new InvalidOptionError('notReady: reason', 'a non-empty string', reason);
     }
     this.#notReady = reason;
-    this.#startAdmin();
+    this.#serves();
   }
 
   /** Starts the shutdown (or joins the one running) and resolves with its report. */
@@ -307,9 +309,17 @@ export class Lameduck extends EventEmitter<LameduckEvents> {
 
   /** A registered server listens: the process serves, so it gets the admin server and signals. */
   #onListening(): void {
+    this.#serves();
+    this.#checkAutoReady();
+  }
+
+  /**
+   * The process is a service (a server listens, or the app manages readiness or holds work): it
+   * gets the admin server and, if lameduck/auto left it dormant, the signal listeners.
+   */
+  #serves(): void {
     this.#listenToProcess();
     this.#startAdmin();
-    this.#checkAutoReady();
   }
 
   #startAdmin(): void {
