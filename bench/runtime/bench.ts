@@ -259,7 +259,7 @@ async function nginxSection(context: BenchContext): Promise<string> {
   return `### A rolling-update step behind a real nginx
 
 nginx from Debian (\`${NGINX}\`), upstream keep-alive (64 connections), no retries
-(\`proxy_next_upstream off\`), two replicas of a plain node:http app. ${plan.clients} keep-alive clients send
+(\`proxy_next_upstream off\`), two replicas of a plain node:http app. ${plan.clients} clients (a connection to nginx per request: a reload closes idle client connections, a race of nginx's own) send
 mixed GET and POST (every third request a 2 kB POST, every fifth request ${plan.longMs} ms long, longer
 than the ${plan.drainDelayMs} ms drain delay) for ${plan.beforeMs / 1000} s, then one replica gets SIGTERM; nginx drops it only
 ${plan.reloadAfterMs} ms later (a reload), and the load goes on for ${plan.afterMs / 1000} s more. ${NGINX_ROUNDS} rounds each.
@@ -328,23 +328,28 @@ async function acceptQueue(context: BenchContext): Promise<string> {
 A node:http server whose every request blocks the event loop for the given time (a CPU-bound
 handler; at 200 new connections a second, 5 ms makes the loop run 100 % busy and 20 ms falls
 seconds behind), taking one request per new connection (\`Connection: close\`) for 2.5 s; SIGTERM after
-0.5 s, the listener closes after a 500 ms drain delay. *lameduck* lets one event-loop turn accept
-what waits in the kernel's accept queue before it closes the listener; *listener closed directly*
-closes it at the same moment without that turn. Reset = the client's connection was accepted by
-the kernel and then reset (no response); refused = after the listener closed. 3 rounds each, summed.
+0.5 s, the listener closes after a 500 ms drain delay. *lameduck* closes its listener when the delay
+is over; *listener closed directly* is the same server closing it from a plain timer, without
+lameduck. An earlier version of lameduck first let one event-loop turn accept what waited in the
+accept queue; measured with this benchmark on 2026-11-30 it did not lower the resets (39 and 41 per
+run at 5 ms against 31 and 32 closing directly; 163 and 165 at 20 ms against 160 and 157), because
+the turn's own poll phase, busy with the handlers, lets as many connections queue behind it; it was
+removed. Reset = the client's connection was accepted by the kernel and then reset (no response);
+refused = after the listener closed. 3 rounds each, summed.
 
 | handler blocks | server | answered | refused | reset (per round) | reset, attempted before the listener closed | other |
 |---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
-What the library can and cannot do: it accepts everything already queued when closing begins, and
-closing is otherwise a single system call, so connections are reset only if they complete their
-TCP handshake in the instant between the last accept and the close — unless that instant is long
-because the loop is busy: the turn that accepts the queue also runs the handlers of what it reads,
-and connections that arrive meanwhile are queued and reset by the close. lameduck cannot accept
-connections while the app's code holds the event loop. What prevents them is what prevents refused
-connections: a drain delay long enough that nothing is routed to the pod any more when its listener
-closes (the endpoint removal has propagated), and an event loop that keeps up.
+What the library can and cannot do: connections that complete their TCP handshake while the event
+loop is busy wait in the kernel's accept queue, and closing the listener makes the kernel reset
+them. No user-space code can accept them while the app's own code holds the loop, and accepting
+them only to close them would be a reset too. With an event loop that keeps up (0 ms) nothing is
+reset. What prevents the resets is what prevents refused connections: a drain delay long enough that
+nothing is routed to the pod any more when its listener closes, and an event loop that keeps up with
+the traffic it is sent. lameduck's part is to keep the listener open and serving for the whole delay
+(a timer that fires late only makes the delay longer). NestJS itself was not measured here; the
+handler's blocking stands for any app whose loop falls behind.
 
 Reproduce: \`npm run bench -- runtime\`.`;
 }

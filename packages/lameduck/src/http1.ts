@@ -54,6 +54,9 @@ export class Http1Connections {
   readonly #connections = new Map<Duplex, Connection>();
   /** Responses lameduck set to close their connection (to undo when a pipelined request follows). */
   readonly #marked = new WeakSet<ServerResponse>();
+  /** Connections ended with a FIN, waiting for the linger timer (see #linger). */
+  readonly #lingering = new Map<Socket, number>();
+  #lingerTimer = false;
 
   constructor(context: TrackerContext, hooks: Http1Hooks) {
     this.#context = context;
@@ -71,7 +74,10 @@ export class Http1Connections {
       waiting: false,
     };
     this.#connections.set(socket, connection);
-    socket.once('close', () => this.#connections.delete(socket));
+    socket.once('close', () => {
+      this.#connections.delete(socket);
+      this.#lingering.delete(socket);
+    });
     if (this.#context.phase() === 'closing') this.#settle(connection);
   }
 
@@ -230,13 +236,37 @@ export class Http1Connections {
     socket.end();
     this.#context.counters.connectionsEndedIdle++;
     this.#hooks.released(socket);
-    // The peer normally closes its side at once; one that keeps the connection half-open must not
-    // hold the process. After a short linger (what Go's server calls its rst-avoidance delay) the
-    // socket is closed — by then no request is on it.
-    const cancel = this.#context.clock.setTimer(() => {
-      if (!socket.destroyed) socket.destroy();
-    }, FIN_LINGER_MS);
-    socket.once('close', cancel);
+    this.#linger(socket);
+  }
+
+  /**
+   * The peer normally closes its side at once; one that keeps the connection half-open must not
+   * hold the process. After a short linger (what Go's server calls its rst-avoidance delay) the
+   * socket is closed — by then no request is on it. One timer for every connection ended within
+   * the same linger period, not one each: closing 10,000 idle connections stays cheap.
+   */
+  #linger(socket: Socket): void {
+    this.#lingering.set(socket, this.#context.clock.now());
+    if (!this.#lingerTimer) this.#armLinger(FIN_LINGER_MS);
+  }
+
+  #armLinger(ms: number): void {
+    this.#lingerTimer = true;
+    this.#context.clock.setTimer(() => {
+      this.#lingerTimer = false;
+      const now = this.#context.clock.now();
+      let next = Number.POSITIVE_INFINITY;
+      for (const [socket, endedAt] of this.#lingering) {
+        const left = endedAt + FIN_LINGER_MS - now;
+        if (left > 0) {
+          next = Math.min(next, left);
+          continue;
+        }
+        this.#lingering.delete(socket);
+        if (!socket.destroyed) socket.destroy();
+      }
+      if (next !== Number.POSITIVE_INFINITY) this.#armLinger(next);
+    }, ms);
   }
 
   /** A request that can no longer be answered on this connection: counted as cut, connection reset. */
