@@ -204,7 +204,7 @@ async function shutdown(context: BenchContext): Promise<string> {
   return `### Shutdown latency: ${SHUTDOWN_SETUP.IDLE.toLocaleString('en-US')} idle keep-alive connections + ${SHUTDOWN_SETUP.IN_FLIGHT.toLocaleString('en-US')} in-flight requests
 
 ${SHUTDOWN_SETUP.IDLE.toLocaleString('en-US')} idle keep-alive connections (each has served one request) plus ${SHUTDOWN_SETUP.IN_FLIGHT.toLocaleString('en-US')} in-flight requests that take
-${SHUTDOWN_SETUP.SLOW_MS} ms, then SIGTERM. For lameduck the in-flight requests arrive during its ${SHUTDOWN_SETUP.DRAIN_DELAY_MS} ms drain delay, 600 ms before it
+${SHUTDOWN_SETUP.SLOW_MS} ms, then SIGTERM. For lameduck the in-flight requests arrive during its ${SHUTDOWN_SETUP.DRAIN_DELAY_MS} ms drain delay, 1500 ms before it
 ends, so they are still running when closing begins; the others get SIGTERM 50 ms after them.
 Measured inside the server: *after last response* is the time from the last in-flight response to
 the variant saying it is done — what the shutdown itself adds; the target is at most 10 ms.

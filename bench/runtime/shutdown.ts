@@ -7,9 +7,9 @@ import { type BenchServer, startServer, stopServer, type Variant } from './proce
 
 const IDLE = Number(process.env.LAMEDUCK_BENCH_IDLE ?? 10_000);
 const IN_FLIGHT = Number(process.env.LAMEDUCK_BENCH_IN_FLIGHT ?? 1000);
-const DRAIN_DELAY_MS = 1000;
-/** How long each in-flight request takes; sent 600 ms before the delay ends, so still running then. */
-const SLOW_MS = 1000;
+const DRAIN_DELAY_MS = 2000;
+/** How long each in-flight request takes; sent 1500 ms before the delay ends, so still running then. */
+const SLOW_MS = 2000;
 
 export interface ShutdownRun {
   /** From the start of closing to done. */
@@ -69,6 +69,16 @@ async function openIdle(server: BenchServer): Promise<Conn[]> {
   return idle;
 }
 
+/** The in-flight requests, 100 connections at a time (1,000 at once overflow the listen backlog). */
+async function openInFlight(server: BenchServer): Promise<Conn[]> {
+  const conns: Conn[] = [];
+  for (let i = 0; i < IN_FLIGHT; i += 100) {
+    const n = Math.min(100, IN_FLIGHT - i);
+    conns.push(...(await Promise.all(Array.from({ length: n }, () => open(server.port, '/slow')))));
+  }
+  return conns;
+}
+
 export async function shutdownRun(variant: Variant): Promise<ShutdownRun> {
   const server = await startServer(variant, {
     BENCH_DRAIN_DELAY_MS: String(DRAIN_DELAY_MS),
@@ -80,14 +90,10 @@ export async function shutdownRun(variant: Variant): Promise<ShutdownRun> {
     if (variant === 'lameduck') {
       // The in-flight requests arrive during the drain delay and are still running when it ends.
       server.child.kill('SIGTERM');
-      await sleep(DRAIN_DELAY_MS - 600);
-      inFlight = await Promise.all(
-        Array.from({ length: IN_FLIGHT }, () => open(server.port, '/slow')),
-      );
+      await sleep(DRAIN_DELAY_MS - 1500);
+      inFlight = await openInFlight(server);
     } else {
-      inFlight = await Promise.all(
-        Array.from({ length: IN_FLIGHT }, () => open(server.port, '/slow')),
-      );
+      inFlight = await openInFlight(server);
       await sleep(50);
       server.child.kill('SIGTERM');
     }
