@@ -161,3 +161,17 @@ test('lameduck run -- node app (with its own --ready-port server): the app owns 
   // SIGTERM to lameduck run, which passes it on to the app's process group.
   await appOwnsAdmin(tree, adminPort, () => tree.child.kill('SIGTERM'));
 });
+
+test('which main scripts are launchers: npm and the lameduck command, not the lab demo app in the same package', async () => {
+  const { isLauncher } = await import('../src/launcher.ts');
+  const { realpathSync } = await import('node:fs');
+  const { execFileSync } = await import('node:child_process');
+  // npm's own bin, wherever this Node installed it (`which npm` is a link to bin/npm-cli.js).
+  const npmCli = realpathSync(execFileSync('sh', ['-c', 'command -v npm']).toString().trim());
+  assert.equal(isLauncher(npmCli), true, npmCli);
+  assert.equal(isLauncher(cli), true);
+  assert.equal(isLauncher(join(repoRoot, 'packages/cli/bin/lameduck.js')), true);
+  assert.equal(isLauncher(join(repoRoot, 'packages/cli/dist/lab/demo-app.js')), false);
+  assert.equal(isLauncher(app), false);
+  assert.equal(isLauncher(undefined), false);
+});

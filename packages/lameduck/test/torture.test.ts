@@ -11,7 +11,7 @@ import { describeSchedule, schedule } from './torture/schedule.ts';
 
 const one = process.env.LAMEDUCK_TORTURE_SEED;
 const first = Number(process.env.LAMEDUCK_TORTURE_FIRST ?? 1);
-const count = one ? 1 : Number(process.env.LAMEDUCK_TORTURE_COUNT ?? 16);
+const count = one ? 1 : Number(process.env.LAMEDUCK_TORTURE_COUNT ?? 40);
 const seeds = one ? [Number(one)] : Array.from({ length: count }, (_, i) => first + i);
 const PARALLEL = 3;
 
