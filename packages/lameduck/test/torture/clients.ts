@@ -7,7 +7,7 @@ import { type ClientHttp2Session, connect as connectH2 } from 'node:http2';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RawClient } from '../support/raw-client.ts';
 import { tls } from '../support/tls.ts';
-import type { ClientPlan, Protocol } from './schedule.ts';
+import type { ClientKind, ClientPlan, Protocol } from './schedule.ts';
 
 export interface RequestRecord {
   readonly id: string;
@@ -122,140 +122,170 @@ async function connectFor(
   }
 }
 
-async function http1Client(
+type Http1Play = (
+  pool: ClientPool,
+  target: Target,
+  plan: ClientPlan,
+  nextId: () => string,
+) => Promise<void>;
+
+const sequence: Http1Play = async (pool, target, plan, nextId) => {
+  const { kind, ms, gap } = plan;
+
+  let client: RawClient | undefined;
+  // idle: the one request, then a second one on the same connection after a long pause.
+  const plans = kind === 'idle' ? [ms[0] ?? 0, ms[0] ?? 0] : ms;
+  for (let i = 0; i < plans.length; i++) {
+    const id = nextId();
+    if (!usable(client)) {
+      client = await connectFor(pool, target, id, kind);
+      if (!client) return;
+    }
+    const reuse = await get(pool, client, id, kind, plans[i] ?? 0);
+    if (!reuse) client.close();
+    await sleep(kind === 'idle' ? gap * 3 + 100 : gap);
+  }
+  (client as RawClient | undefined)?.close();
+  return;
+};
+
+const unused: Http1Play = async (pool, target, plan, nextId) => {
+  const { kind, ms, gap } = plan;
+
+  const id = nextId();
+  let client = await connectFor(pool, target, id, kind);
+  if (!client) return;
+  await sleep(gap);
+  if (!usable(client)) {
+    (client as RawClient).close();
+    client = await connectFor(pool, target, id, kind);
+    if (!client) return;
+  }
+  await get(pool, client, id, kind, ms[0] ?? 0);
+  client.close();
+  return;
+};
+
+const pipelined: Http1Play = async (pool, target, plan, nextId) => {
+  const { kind, ms } = plan;
+
+  const ids = ms.map(() => nextId());
+  const client = await connectFor(pool, target, ids[0] as string, kind);
+  if (!client) return;
+  const records = ids.map((id) => pool.record(id, kind));
+  client.socket.write(
+    ids.map((id, i) => `GET /r?ms=${ms[i]} HTTP/1.1\r\nHost: t\r\nx-id: ${id}\r\n\r\n`).join(''),
+  );
+  const sentAt = Date.now();
+  for (const [i, record] of records.entries()) {
+    record.sentAt = sentAt;
+    try {
+      const response = await client.readResponse();
+      record.complete = response.status === 200 && response.body === `ok-${ids[i]}`;
+      record.detail = `${response.status} ${response.body}`;
+    } catch (error) {
+      record.detail = (error as Error).message;
+    }
+  }
+  client.close();
+  return;
+};
+
+const slowBody: Http1Play = async (pool, target, plan, nextId) => {
+  const { kind, gap } = plan;
+
+  const id = nextId();
+  const client = await connectFor(pool, target, id, kind);
+  if (!client) return;
+  const record = pool.record(id, kind);
+  client.send('/upload', { 'x-id': id, 'content-length': '30' }, 'POST');
+  record.sentAt = Date.now();
+  const answer = client.readResponse();
+  answer.catch(() => {});
+  for (let i = 0; i < 3 && usable(client); i++) {
+    await sleep(Math.round(gap / 3));
+    client.socket.write('x'.repeat(10));
+  }
+  try {
+    const response = await answer;
+    record.complete = response.status === 200 && response.body === `ok-${id}:30`;
+    record.detail = `${response.status} ${response.body}`;
+  } catch (error) {
+    record.detail = (error as Error).message;
+  }
+  client.close();
+  return;
+};
+
+const sse: Http1Play = async (pool, target, plan, nextId) => {
+  const { kind } = plan;
+
+  const id = nextId();
+  const client = await connectFor(pool, target, id, kind);
+  if (!client) return;
+  const record = pool.record(id, kind);
+  client.send('/sse', { 'x-id': id });
+  record.sentAt = Date.now();
+  try {
+    const response = await client.readResponse();
+    record.complete = response.status === 200 && response.body.endsWith('event: bye\n\n');
+    record.detail = `${response.status} …${response.body.slice(-20)}`;
+  } catch (error) {
+    record.detail = (error as Error).message;
+  }
+  client.close();
+  return;
+};
+
+const websocket: Http1Play = async (pool, target, plan, nextId) => {
+  const { kind } = plan;
+
+  const id = nextId();
+  const client = await connectFor(pool, target, id, kind);
+  if (!client) return;
+  const record = pool.record(id, kind);
+  client.send('/ws', {
+    'x-id': id,
+    Upgrade: 'websocket',
+    Connection: 'Upgrade',
+    'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+    'Sec-WebSocket-Version': '13',
+  });
+  record.sentAt = Date.now();
+  try {
+    let head = '';
+    while (!head.endsWith('\r\n\r\n')) head += (await client.readBytes(1)).toString('latin1');
+    const frame = await client.readBytes(2);
+    const payload = await client.readBytes(frame[1] as number);
+    record.complete =
+      head.startsWith('HTTP/1.1 101') && frame[0] === 0x88 && payload.readUInt16BE(0) === 1001;
+    record.detail = `close frame ${payload.readUInt16BE(0)}`;
+    client.socket.end(Buffer.from([0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe9]));
+  } catch (error) {
+    record.detail = (error as Error).message;
+    client.close();
+  }
+  return;
+};
+
+const HTTP1_PLAYS: Record<ClientKind, Http1Play> = {
+  request: sequence,
+  'keep-alive': sequence,
+  idle: sequence,
+  unused,
+  pipelined,
+  'slow-body': slowBody,
+  sse,
+  websocket,
+};
+
+function http1Client(
   pool: ClientPool,
   target: Target,
   plan: ClientPlan,
   nextId: () => string,
 ): Promise<void> {
-  const { kind, ms, gap } = plan;
-  switch (kind) {
-    case 'request':
-    case 'keep-alive':
-    case 'idle': {
-      let client: RawClient | undefined;
-      // idle: the one request, then a second one on the same connection after a long pause.
-      const plans = kind === 'idle' ? [ms[0] ?? 0, ms[0] ?? 0] : ms;
-      for (let i = 0; i < plans.length; i++) {
-        const id = nextId();
-        if (!usable(client)) {
-          client = await connectFor(pool, target, id, kind);
-          if (!client) return;
-        }
-        const reuse = await get(pool, client, id, kind, plans[i] ?? 0);
-        if (!reuse) client.close();
-        await sleep(kind === 'idle' ? gap * 3 + 100 : gap);
-      }
-      (client as RawClient | undefined)?.close();
-      return;
-    }
-    case 'unused': {
-      const id = nextId();
-      let client = await connectFor(pool, target, id, kind);
-      if (!client) return;
-      await sleep(gap);
-      if (!usable(client)) {
-        (client as RawClient).close();
-        client = await connectFor(pool, target, id, kind);
-        if (!client) return;
-      }
-      await get(pool, client, id, kind, ms[0] ?? 0);
-      client.close();
-      return;
-    }
-    case 'pipelined': {
-      const ids = ms.map(() => nextId());
-      const client = await connectFor(pool, target, ids[0] as string, kind);
-      if (!client) return;
-      const records = ids.map((id) => pool.record(id, kind));
-      client.socket.write(
-        ids
-          .map((id, i) => `GET /r?ms=${ms[i]} HTTP/1.1\r\nHost: t\r\nx-id: ${id}\r\n\r\n`)
-          .join(''),
-      );
-      const sentAt = Date.now();
-      for (const [i, record] of records.entries()) {
-        record.sentAt = sentAt;
-        try {
-          const response = await client.readResponse();
-          record.complete = response.status === 200 && response.body === `ok-${ids[i]}`;
-          record.detail = `${response.status} ${response.body}`;
-        } catch (error) {
-          record.detail = (error as Error).message;
-        }
-      }
-      client.close();
-      return;
-    }
-    case 'slow-body': {
-      const id = nextId();
-      const client = await connectFor(pool, target, id, kind);
-      if (!client) return;
-      const record = pool.record(id, kind);
-      client.send('/upload', { 'x-id': id, 'content-length': '30' }, 'POST');
-      record.sentAt = Date.now();
-      const answer = client.readResponse();
-      answer.catch(() => {});
-      for (let i = 0; i < 3 && usable(client); i++) {
-        await sleep(Math.round(gap / 3));
-        client.socket.write('x'.repeat(10));
-      }
-      try {
-        const response = await answer;
-        record.complete = response.status === 200 && response.body === `ok-${id}:30`;
-        record.detail = `${response.status} ${response.body}`;
-      } catch (error) {
-        record.detail = (error as Error).message;
-      }
-      client.close();
-      return;
-    }
-    case 'sse': {
-      const id = nextId();
-      const client = await connectFor(pool, target, id, kind);
-      if (!client) return;
-      const record = pool.record(id, kind);
-      client.send('/sse', { 'x-id': id });
-      record.sentAt = Date.now();
-      try {
-        const response = await client.readResponse();
-        record.complete = response.status === 200 && response.body.endsWith('event: bye\n\n');
-        record.detail = `${response.status} …${response.body.slice(-20)}`;
-      } catch (error) {
-        record.detail = (error as Error).message;
-      }
-      client.close();
-      return;
-    }
-    case 'websocket': {
-      const id = nextId();
-      const client = await connectFor(pool, target, id, kind);
-      if (!client) return;
-      const record = pool.record(id, kind);
-      client.send('/ws', {
-        'x-id': id,
-        Upgrade: 'websocket',
-        Connection: 'Upgrade',
-        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
-        'Sec-WebSocket-Version': '13',
-      });
-      record.sentAt = Date.now();
-      try {
-        let head = '';
-        while (!head.endsWith('\r\n\r\n')) head += (await client.readBytes(1)).toString('latin1');
-        const frame = await client.readBytes(2);
-        const payload = await client.readBytes(frame[1] as number);
-        record.complete =
-          head.startsWith('HTTP/1.1 101') && frame[0] === 0x88 && payload.readUInt16BE(0) === 1001;
-        record.detail = `close frame ${payload.readUInt16BE(0)}`;
-        client.socket.end(Buffer.from([0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe9]));
-      } catch (error) {
-        record.detail = (error as Error).message;
-        client.close();
-      }
-      return;
-    }
-  }
+  return HTTP1_PLAYS[plan.kind](pool, target, plan, nextId);
 }
 
 // ---------------------------------------------------------------- HTTP/2 over node:http2

@@ -171,25 +171,36 @@ interface Observed {
 
 /** The invariants. Returns one line per violation; none means the report told the truth. */
 export function check(s: Schedule, o: Observed): string[] {
-  const violations: string[] = [];
-  const { report, exitCode, records, seen } = o;
+  const { report, exitCode } = o;
   if (!report) return [`no shutdown report (exit code ${exitCode})`];
+  const ended = Math.min(o.closingAt ?? Infinity, o.forcedAt ?? Infinity);
+  const view = { ...o, report, ended, late: ended - EPSILON_MS };
+  return [...reportInvariants(view), ...deliveryInvariants(view), ...modeInvariants(s, view)];
+}
+
+interface View extends Observed {
+  report: ShutdownReport;
+  /** When the listener closed, or the shutdown was forced: the first of the two. */
+  ended: number;
+  /** Requests sent from here on count as sent after it. */
+  late: number;
+}
+
+const sent = (r: RequestRecord) => r.sentAt ?? r.triedAt;
+const show = (r: RequestRecord, ended: number) =>
+  `${r.id} (${r.kind}, sent ${sent(r) - ended} ms from closing: ${r.detail})`;
+
+/** What the clients saw cut equals what the report counts; exit codes follow. */
+function reportInvariants({ report, exitCode, records, seen, ended }: View): string[] {
+  const violations: string[] = [];
   if (exitCode !== report.exitCode) {
     violations.push(`exit code ${exitCode}, but the report says ${report.exitCode}`);
   }
-  const forced = report.outcome === 'forced';
-  const ended = Math.min(o.closingAt ?? Infinity, o.forcedAt ?? Infinity);
-  const late = ended - EPSILON_MS;
-  const sent = (r: RequestRecord) => r.sentAt ?? r.triedAt;
-  const show = (r: RequestRecord) =>
-    `${r.id} (${r.kind}, sent ${sent(r) - ended} ms from closing: ${r.detail})`;
-
-  // 1. What the clients saw cut equals what the report counts as cut.
   const cutSeen = records.filter((r) => seen.has(r.id) && !r.complete);
   const unseenFailed = records.filter((r) => !seen.has(r.id) && !r.complete);
   if (report.cut.requests !== cutSeen.length + report.cut.raced) {
     violations.push(
-      `the report counts ${report.cut.requests} cut request(s) (${report.cut.raced} raced), the clients saw ${cutSeen.length} received request(s) cut: ${cutSeen.map(show).join('; ') || 'none'}`,
+      `the report counts ${report.cut.requests} cut request(s) (${report.cut.raced} raced), the clients saw ${cutSeen.length} received request(s) cut: ${cutSeen.map((r) => show(r, ended)).join('; ') || 'none'}`,
     );
   }
   if (report.cut.raced > unseenFailed.length) {
@@ -197,25 +208,35 @@ export function check(s: Schedule, o: Observed): string[] {
       `${report.cut.raced} raced request(s) reported, ${unseenFailed.length} seen by clients`,
     );
   }
-  // 2. A request the server never received failed only if it was sent after the listener closed.
-  for (const r of unseenFailed) {
-    if (sent(r) < late) violations.push(`never received though sent before closing: ${show(r)}`);
-  }
-  // 3. Exit 0 only when nothing was cut.
   if (cutSeen.length > 0 && exitCode === 0) violations.push('exit 0 although requests were cut');
-  if (forced && exitCode !== 124) violations.push(`forced, but exit code ${exitCode}`);
-  // 4. Long enough a grace period: everything sent before closing completed; nothing forced.
+  if (report.outcome === 'forced' && exitCode !== 124) {
+    violations.push(`forced, but exit code ${exitCode}`);
+  }
+  return violations;
+}
+
+/** A request the server never received failed only if it was sent after the listener closed. */
+function deliveryInvariants({ records, seen, late, ended }: View): string[] {
+  return records
+    .filter((r) => !seen.has(r.id) && !r.complete && sent(r) < late)
+    .map((r) => `never received though sent before closing: ${show(r, ended)}`);
+}
+
+/** Long grace: all sent before closing completed, nothing forced. Short: the deadline cut. */
+function modeInvariants(s: Schedule, { report, exitCode, records, late, ended }: View): string[] {
+  const violations: string[] = [];
   if (s.mode === 'long') {
-    if (forced)
+    if (report.outcome === 'forced') {
       violations.push(`forced by ${report.forcedBy} with a ${s.gracePeriod} ms grace period`);
+    }
     for (const r of records) {
-      if (sent(r) < late && !r.complete)
-        violations.push(`sent before closing, not answered: ${show(r)}`);
+      if (sent(r) < late && !r.complete) {
+        violations.push(`sent before closing, not answered: ${show(r, ended)}`);
+      }
     }
     const expected = report.cut.requests > 0 ? 1 : 0;
     if (exitCode !== expected) violations.push(`exit code ${exitCode}, expected ${expected}`);
   }
-  // 5. Too short a grace period: the deadline cut the long request, and said so.
   if (s.mode === 'short' && report.forcedBy !== 'deadline') {
     violations.push(
       `a 5 s request with a ${s.gracePeriod} ms grace period, but not forced by the deadline`,
