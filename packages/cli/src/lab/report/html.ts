@@ -1,3 +1,4 @@
+import { classColor } from '../../load/report/html.js';
 import type { PodEventType } from '../control-plane/events.js';
 import type { FailureClass } from '../traffic/load-contract.js';
 import type { LabReportMeta } from './json.js';
@@ -14,21 +15,6 @@ const MARKERS: Partial<Record<PodEventType, string>> = {
   sigterm: '#e76f51',
   exited: '#555555',
   sigkill: '#9d0208',
-};
-
-const FAILURE_COLOURS: Record<FailureClass, string> = {
-  refused: '#d00000',
-  reset: '#9d0208',
-  'closed-before-response': '#e85d04',
-  timeout: '#6a040f',
-  dns: '#370617',
-  tls: '#370617',
-  'http-502': '#dc2f02',
-  'http-503': '#f48c06',
-  'http-504': '#faa307',
-  'http-5xx': '#ffba08',
-  'http-4xx': '#ffd166',
-  other: '#333333',
 };
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -62,7 +48,7 @@ function chart(result: ScenarioResult): string {
     for (const [cls, n] of Object.entries(b.failed) as [FailureClass, number][]) {
       const fh = Math.max(2, (n / maxFailed) * bottom);
       parts.push(
-        `<rect class="failed" fill="${FAILURE_COLOURS[cls]}" x="${x(b.at).toFixed(1)}" y="${y.toFixed(1)}" width="${bar.toFixed(1)}" height="${fh.toFixed(1)}"><title>${n} ${cls} at ${(b.at / 1000).toFixed(1)} s</title></rect>`,
+        `<rect class="failed" fill="${classColor(cls)}" x="${x(b.at).toFixed(1)}" y="${y.toFixed(1)}" width="${bar.toFixed(1)}" height="${fh.toFixed(1)}"><title>${n} ${cls} at ${(b.at / 1000).toFixed(1)} s</title></rect>`,
       );
       y += fh;
     }

@@ -19,7 +19,10 @@ export interface TrafficRun {
   readonly onRequest: (record: LoadRequestRecord) => void;
 }
 
-/** Sends the lab's traffic to the Service through `lameduck load` until `signal` aborts. */
+/**
+ * Sends the lab's traffic to the Service through `lameduck load` until `signal` aborts. The load ends
+ * gracefully (`endSignal`): requests in flight still get their outcome, so none leaves the totals.
+ */
 export function sendTraffic(
   runLoad: RunLoad,
   settings: TrafficSettings,
@@ -31,7 +34,7 @@ export function sendTraffic(
     connections: settings.connections,
     keepalive: settings.keepalive,
     timeoutMs: REQUEST_TIMEOUT_MS,
-    signal: run.signal,
+    endSignal: run.signal,
     onRequest: run.onRequest,
   });
 }
