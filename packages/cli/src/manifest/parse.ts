@@ -1,5 +1,4 @@
 import { loadAll, parseEvents } from 'js-yaml';
-import { parseDocument } from 'yaml';
 import { isRecord } from '../core/records.js';
 import { readBlockDocument, readBlockTree } from './block-yaml.js';
 import { type Chunk, LineIndex, splitDocuments } from './line-index.js';
@@ -7,6 +6,7 @@ import { exactError, YAML_OPTIONS } from './parse-error.js';
 import { SCHEMA } from './schema.js';
 import { buildTree, child, type SyntaxNode } from './syntax-tree.js';
 import type { InputError, K8sObject, Source, Syntax } from './types.js';
+import { yamlPackage } from './yaml-package.js';
 
 /**
  * js-yaml's options: `SCHEMA` (YAML 1.2's core schema plus merge keys). The merge budget is per
@@ -190,7 +190,7 @@ function parseChunk(p: Parse, chunk: Chunk): void {
       return;
     }
     // js-yaml is stricter than the YAML 1.2 parser on a few inputs: trust the latter, without offsets.
-    value = parseDocument(chunk.text, YAML_OPTIONS).toJS({ maxAliasCount: 1000 });
+    value = yamlPackage().parseDocument(chunk.text, YAML_OPTIONS).toJS({ maxAliasCount: 1000 });
     collect(p, value, chunk, false);
     return;
   }
