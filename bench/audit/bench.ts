@@ -106,9 +106,14 @@ function time(contender: Contender, stream: string): Promise<Timing> {
       stderr += chunk.toString();
     });
     child.on('error', reject);
-    child.on('exit', (code, signal) => {
+    let ms = 0;
+    child.on('exit', () => {
+      ms = performance.now() - started;
+    });
+    // 'close', not 'exit': the child's last stderr lines (the usage line among them) may still be
+    // in the pipe when it has exited.
+    child.on('close', (code, signal) => {
       closeSync(input);
-      const ms = performance.now() - started;
       const usage = /lameduck-bench-usage (\d+) (\d+) (\d+)/.exec(stderr);
       if (code !== 0 || !usage)
         reject(new Error(`${contender.name} exited ${code ?? signal}: ${stderr.trim()}`));
