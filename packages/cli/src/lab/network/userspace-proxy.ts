@@ -7,6 +7,8 @@ export interface UserspaceProxyOptions {
   readonly port: number;
   /** One endpoint view per node; each new connection lands on the next node, like clients spread over nodes. */
   readonly nodes: readonly EndpointView[];
+  /** Whether an address belongs to a pod that is gone (a stale route leads nowhere). */
+  readonly gone?: (address: string) => boolean;
 }
 
 /**
@@ -14,9 +16,12 @@ export interface UserspaceProxyOptions {
  * endpoint view of the node it lands on, and never touches established connections (conntrack
  * semantics: a keep-alive connection keeps reaching its pod, even after the pod left the endpoints).
  *
- * Where the kernel would refuse a connection (no endpoint, or the pod's port is closed), the client's
- * connection has already been accepted here, so it is closed instead: in this mode "refused" and
- * "reset" show up as a connection closed before any response.
+ * Failures reach the client as close to what a client of kube-proxy sees as a proxy in user space
+ * can make them: a pod's reset is passed on as a reset and its FIN as a FIN. Where the kernel would
+ * refuse the connection (no endpoint, or the pod's port closed), the client's connection has already
+ * been accepted here, so it is reset at once: "refused" shows up as `reset` in this mode. A route to
+ * a pod that is gone leads nowhere, as in a cluster: the connection is held unanswered until the
+ * client gives up (a timeout).
  */
 export class UserspaceProxy {
   readonly #o: UserspaceProxyOptions;
@@ -61,6 +66,12 @@ export class UserspaceProxy {
     this.#rr.set(node?.name ?? '', turn + 1);
     const endpoint = candidates[turn % candidates.length];
     if (!endpoint) return;
+    if (this.#o.gone?.(endpoint.host)) {
+      // The packets go nowhere: nothing answers, nothing resets.
+      client.on('error', () => {});
+      client.resume();
+      return;
+    }
     const upstream = connect({ host: endpoint.host, port: endpoint.port, noDelay: true });
     this.#track(upstream);
     upstream.once('connect', () => {
@@ -91,11 +102,10 @@ export class UserspaceProxy {
   }
 }
 
-/**
- * Closes the other side when one side fails. Node's `resetAndDestroy()` would send an RST, but with
- * Node 20 a reset socket can leave the process spinning in its exit-time handle cleanup, so the
- * failure is passed on as a close: the client sees the connection end before its response.
- */
+/** Passes a failure on as the kernel would: a reset (RST), whatever was sent or queued. */
 function abort(socket: Socket): void {
-  if (!socket.destroyed) socket.destroy();
+  if (socket.destroyed) return;
+  socket.on('error', () => {});
+  if (socket.connecting || socket.pending) socket.destroy();
+  else socket.resetAndDestroy();
 }

@@ -1,5 +1,6 @@
 import { formatDuration } from 'lameduck/duration';
 import type { FailureClass } from '../traffic/load-contract.js';
+import { formatSweepValue, type SweepResult } from '../scenario/sweep.js';
 import type { ScenarioResult } from './result.js';
 import { coarsen, failedCount } from './timeline.js';
 
@@ -81,12 +82,76 @@ export function formatTimeline(result: ScenarioResult, maxLines = 8): string {
   return lines.join('\n');
 }
 
+/** What each scenario is, and the data path its load went through. */
+export function formatDescriptions(results: readonly ScenarioResult[]): string {
+  const width = Math.max(...results.map((r) => r.name.length));
+  return results
+    .map((r) => `${r.name.padEnd(width)}  ${r.description} [${r.dataPath}]`)
+    .join('\n');
+}
+
+/**
+ * The lab's own check of the load's figures: the requests rate × duration should give, what the
+ * clients scheduled (each one counted as ok or failed), and what they could not send on time.
+ */
+export function formatAccounting(r: ScenarioResult): string[] {
+  const t = r.traffic;
+  const lines: string[] = [];
+  const short = t.expected - t.scheduled;
+  const unsent = t.scheduled - t.sent;
+  const clients = t.clients.map((c) => `${c.kind} ${c.scheduled}`).join(', ');
+  lines.push(
+    `${r.name}: ${t.scheduled} requests scheduled in ${(t.durationMs / 1000).toFixed(1)} s (${t.expected} expected at the rate; ${clients}), ${r.ok} ok + ${r.failed} failed${t.late ? `, ${t.late} sent late` : ''}${unsent ? `, ${unsent} never sent` : ''}`,
+  );
+  if (Math.abs(short) > t.clients.length + 0.01 * t.expected) {
+    lines.push(
+      `${r.name}: warning: the clients scheduled ${t.scheduled} requests where the rate asks for ${t.expected}: the load did not run as asked`,
+    );
+  }
+  for (const w of t.warnings) lines.push(`${r.name}: warning: ${w}`);
+  return lines;
+}
+
 export function formatReport(results: readonly ScenarioResult[]): string {
   return [
     formatTable(results),
     '',
+    formatDescriptions(results),
+    '',
     'Failures per second of load (· none, 1–9, # ten or more):',
     ...results.map((r) => formatTimeline(r)),
     '',
+    'Accounting (every request scheduled is counted once, as ok or as failed):',
+    ...results.flatMap(formatAccounting),
+    '',
   ].join('\n');
+}
+
+/** A sweep: failures against the value, as a table with a bar per value. */
+export function formatSweep(sweep: SweepResult): string {
+  const rows = sweep.points.map((p) => ({
+    value: formatSweepValue(p.value),
+    failed: p.result.failed,
+    requests: p.result.requests,
+    classes: formatClasses(p.result.failures),
+    error: p.result.error,
+  }));
+  const most = Math.max(1, ...rows.map((r) => r.failed));
+  const width = Math.max(sweep.param.length, ...rows.map((r) => r.value.length));
+  const lines = [
+    `Sweep of ${sweep.param} (${sweep.scenario}): failed requests against the value`,
+    ...rows.map(
+      (r) =>
+        `${r.value.padStart(width)}  ${String(r.failed).padStart(6)} of ${String(r.requests).padEnd(6)} ${'█'.repeat(Math.ceil((40 * r.failed) / most))}${r.failed ? ` ${r.classes}` : ''}${r.error ? ` (error: ${r.error})` : ''}`,
+    ),
+  ];
+  const safe = sweep.points.find((_, i) =>
+    sweep.points.slice(i).every((q) => q.result.failed === 0 && !q.result.error),
+  );
+  lines.push(
+    safe
+      ? `smallest ${sweep.param} with no failure from there on: ${formatSweepValue(safe.value)}`
+      : `no value of ${sweep.param} in this range lost nothing`,
+  );
+  return `${lines.join('\n')}\n`;
 }
