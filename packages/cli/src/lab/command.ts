@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineCommand } from '../args/spec.js';
 import { usageError } from '../core/errors.js';
@@ -91,7 +91,11 @@ servers; --lb cloud puts a cloud load balancer with --lb-drain in front of the p
           const point = sweepPoint(sweep, value, only, lab.settings, slowMs + 2_000);
           deps.progress(`${only.name}: --sweep ${sweep.param}=${formatSweepValue(value)}`);
           const [result] = await runLab([point.planned], point.settings, deps);
-          if (result) points.push({ value, result: { ...result, name: `${only.name} ${sweep.param}=${formatSweepValue(value)}` } });
+          if (result)
+            points.push({
+              value,
+              result: { ...result, name: `${only.name} ${sweep.param}=${formatSweepValue(value)}` },
+            });
         }
         if (signal.aborted) throw signal.reason;
         swept = { param: sweep.param, scenario: only.name, points };
@@ -199,7 +203,9 @@ function exitCode(results: readonly ScenarioResult[], userApp: boolean): number 
   return results.some((r) => r.name === 'lameduck' && r.failed > 0) ? 1 : 0;
 }
 
+/** A command on PATH (or in /usr/sbin), or a file given by its absolute path. */
 function hasCommand(command: string): boolean {
+  if (command.startsWith('/')) return existsSync(command);
   return (
     spawnSync('sh', ['-c', `command -v "${command}" || test -x "/usr/sbin/${command}"`], {
       stdio: 'ignore',

@@ -2,6 +2,7 @@ import { parseDuration } from 'lameduck/duration';
 import type { OptionSpecs, ParsedOptions } from '../args/spec.js';
 import { usageError } from '../core/errors.js';
 import type { IngressMode, LbMode, ProxyMode } from './network/data-path.js';
+import { LUA_MODULES } from './network/nginx.js';
 import { type AppLatency, DEFAULT_GRACE_MS, SCENARIOS } from './scenario/builtin.js';
 import type { LabSettings } from './scenario/run-scenario.js';
 import { mean, parseDistribution } from './spec/distribution.js';
@@ -56,7 +57,7 @@ export const LAB_OPTIONS = {
   ingress: {
     kind: 'enum',
     description: 'An HTTP ingress in front of the pods: real nginx or haproxy, or a built-in one',
-    choices: ['off', 'builtin', 'nginx', 'haproxy'],
+    choices: ['off', 'builtin', 'nginx', 'nginx-reload', 'haproxy'],
     default: 'off',
   },
   lb: {
@@ -263,9 +264,15 @@ export function resolveLab(
     );
   }
   const ingress = options.ingress as IngressMode;
-  if ((ingress === 'nginx' || ingress === 'haproxy') && !host.has(ingress)) {
+  const server = ingress === 'nginx-reload' ? 'nginx' : ingress;
+  if ((server === 'nginx' || server === 'haproxy') && !host.has(server)) {
     throw usageError(
-      `lameduck lab: --ingress ${ingress} runs the real ${ingress}, which is not installed (Debian: apt-get install ${ingress}; npm run system-deps installs it as root). Use --ingress builtin to run without it.`,
+      `lameduck lab: --ingress ${ingress} runs the real ${server}, which is not installed (Debian: apt-get install ${server}; npm run system-deps installs it as root). Use --ingress builtin to run without it.`,
+    );
+  }
+  if (ingress === 'nginx' && !LUA_MODULES.every((m) => host.has(m))) {
+    throw usageError(
+      `lameduck lab: --ingress nginx applies endpoints as ingress-nginx does, through nginx's Lua module, which is not installed (Debian: apt-get install libnginx-mod-http-lua lua-resty-core). --ingress nginx-reload needs no module.`,
     );
   }
   const lb = options.lb as LbMode;

@@ -200,9 +200,14 @@ export function logProxySyncs(
     for (const pod of stopped) {
       if (done.has(pod)) continue;
       done.add(pod);
-      log.record(pod, 'proxy-synced', `${view} stopped routing to it after ${Math.round(delayMs)} ms`, {
-        view,
-      });
+      log.record(
+        pod,
+        'proxy-synced',
+        `${view} stopped routing to it after ${Math.round(delayMs)} ms`,
+        {
+          view,
+        },
+      );
     }
   };
 }

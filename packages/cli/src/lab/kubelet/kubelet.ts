@@ -54,7 +54,9 @@ export class Kubelet {
       pidNamespace: o.pidNamespace,
       clock: o.clock,
       log: o.log,
-      ...(o.onStartFailure ? { onStartFailure: (p: Pod, d: string) => o.onStartFailure?.(p, d) } : {}),
+      ...(o.onStartFailure
+        ? { onStartFailure: (p: Pod, d: string) => o.onStartFailure?.(p, d) }
+        : {}),
       onUpdate: (p) => {
         if (p.phase === 'terminated') {
           o.addresses.release(host);

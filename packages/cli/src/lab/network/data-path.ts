@@ -11,7 +11,7 @@ import { Nginx } from './nginx.js';
 import { UserspaceProxy } from './userspace-proxy.js';
 
 export type ProxyMode = 'userspace' | 'iptables';
-export type IngressMode = 'off' | 'builtin' | 'nginx' | 'haproxy';
+export type IngressMode = 'off' | 'builtin' | 'nginx' | 'nginx-reload' | 'haproxy';
 export type LbMode = 'off' | 'cloud';
 
 /** The network's part of the lab's settings. */
@@ -66,7 +66,9 @@ interface Part {
 }
 
 /** Describes a data path in a few words, for reports. */
-export function describeDataPath(s: Pick<NetworkSettings, 'proxy' | 'ingress' | 'lb' | 'lbDrainMs'>): string {
+export function describeDataPath(
+  s: Pick<NetworkSettings, 'proxy' | 'ingress' | 'lb' | 'lbDrainMs'>,
+): string {
   if (s.lb === 'cloud')
     return `cloud LB (draining ${s.lbDrainMs === undefined ? 'off' : `${s.lbDrainMs / 1000} s`})`;
   if (s.ingress !== 'off') return `${s.ingress} ingress`;
@@ -129,8 +131,9 @@ export async function startDataPath(
       const ingress = await Ingress.listen({ ...front, view: o.watch('ingress') });
       parts.push(ingress);
       url = ingress.url;
-    } else if (settings.ingress === 'nginx') {
-      const nginx = await Nginx.start({ ...front, ...server, view: o.watch('ingress') });
+    } else if (settings.ingress === 'nginx' || settings.ingress === 'nginx-reload') {
+      const mode = settings.ingress === 'nginx' ? 'lua' : 'reload';
+      const nginx = await Nginx.start({ ...front, ...server, mode, view: o.watch('ingress') });
       parts.push(nginx);
       url = nginx.url;
       http2Url = nginx.http2Url;

@@ -102,11 +102,7 @@ export class Haproxy {
       });
       socket.once('error', (error) =>
         reject(
-          new LabError(
-            'ERR_LAMEDUCK_LAB_INGRESS',
-            `haproxy runtime API: ${error.message}`,
-            1,
-          ),
+          new LabError('ERR_LAMEDUCK_LAB_INGRESS', `haproxy runtime API: ${error.message}`, 1),
         ),
       );
       socket.once('close', () => resolve(out));
@@ -137,7 +133,7 @@ defaults
   http-reuse safe
   retries 3
   option redispatch
-  timeout connect 2s
+  timeout connect 1s
   timeout client 60s
   timeout http-keep-alive 60s
   timeout server 4s

@@ -6,7 +6,15 @@ import type { Clock } from '../../core/clock.js';
 import type { Endpoint, EndpointView } from '../control-plane/endpoints.js';
 import { ServerProcess } from './server-process.js';
 
+/**
+ * How endpoint changes reach nginx: `lua` as ingress-nginx applies them (the controller POSTs the
+ * endpoints to a Lua handler, a `balancer_by_lua` upstream picks from them; no reload), `reload` as
+ * NGINX's own kubernetes-ingress does without NGINX Plus (rewrite the configuration, reload).
+ */
+export type NginxMode = 'lua' | 'reload';
+
 export interface NginxOptions {
+  readonly mode: NginxMode;
   readonly host: string;
   /** HTTP/1.1 port; HTTP/2 with prior knowledge (h2c) listens on port + 1 (nginx 1.22 cannot share one). */
   readonly port: number;
@@ -19,14 +27,25 @@ export interface NginxOptions {
 
 const run = promisify(execFile);
 
+/** The Lua modules ingress-nginx builds into its nginx (Debian: libnginx-mod-http-lua). */
+export const LUA_MODULES = [
+  '/usr/lib/nginx/modules/ndk_http_module.so',
+  '/usr/lib/nginx/modules/ngx_http_lua_module.so',
+] as const;
+
 /**
- * Real nginx as an ingress controller runs it: one upstream with every pod the view lists as
- * usable, upstream keep-alive (HTTP/1.1, `Connection ""`), ingress-nginx's defaults for retries
- * (`proxy_next_upstream error timeout`, 3 tries: only idempotent requests are retried) and 503 from
- * the default backend when there is no endpoint. Every endpoint change rewrites the configuration
- * and reloads nginx (SIGHUP to the master: new workers take new connections, old ones finish their
- * requests and close their keep-alive connections). Failures are nginx's: 502 when the upstream
- * refuses or resets, 504 when it does not answer within the lab-sized `proxy_read_timeout` of 4 s.
+ * Real nginx as an ingress controller runs it: one upstream for the pods, upstream keep-alive
+ * (HTTP/1.1, `Connection ""`), ingress-nginx's defaults for retries (`proxy_next_upstream error
+ * timeout`, 3 tries: a request already sent is retried only if idempotent) and 503 when there is no
+ * endpoint. After the ingress's own propagation delay, an endpoint change reaches nginx:
+ * - `lua` (ingress-nginx): the endpoints are POSTed to `/configuration/backends` on a port of their
+ *   own; a `balancer_by_lua` upstream picks the next of them round-robin for every request. No
+ *   reload: client connections are never touched.
+ * - `reload` (nginx's kubernetes-ingress without Plus): the `server` lines are rewritten, checked
+ *   (`nginx -t`) and nginx reloaded (SIGHUP to the master): new workers take new connections, old
+ *   ones finish their requests and close their idle keep-alive connections (HTTP/2: GOAWAY).
+ * Failures are nginx's: 502 when the upstream refuses or resets, 504 when it does not answer within
+ * the lab-sized `proxy_read_timeout` of 4 s.
  */
 export class Nginx {
   readonly #o: NginxOptions;
@@ -51,9 +70,19 @@ export class Nginx {
       env: options.env,
       clock: options.clock,
       files: (dir) => ({ 'nginx.conf': config(dir, options, options.view.usable()) }),
-      command: (dir) => ['nginx', '-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')],
+      command: (dir) => [
+        'nginx',
+        '-p',
+        dir,
+        '-c',
+        join(dir, 'nginx.conf'),
+        '-e',
+        join(dir, 'error.log'),
+      ],
     });
-    return new Nginx(options, server);
+    const nginx = new Nginx(options, server);
+    if (options.mode === 'lua') await postBackends(options, options.view.usable());
+    return nginx;
   }
 
   get url(): string {
@@ -66,6 +95,10 @@ export class Nginx {
 
   async #reload(): Promise<void> {
     if (this.#closed) return;
+    if (this.#o.mode === 'lua') {
+      await postBackends(this.#o, this.#o.view.usable());
+      return;
+    }
     const dir = this.#server.dir;
     const conf = join(dir, 'nginx.conf');
     writeFileSync(conf, config(dir, this.#o, this.#o.view.usable()));
@@ -89,35 +122,120 @@ export class Nginx {
   }
 }
 
-function config(dir: string, o: NginxOptions, endpoints: readonly Endpoint[]): string {
-  const servers = endpoints.map((e) => `    server ${e.host}:${e.port};`).join('\n');
-  const location =
-    endpoints.length === 0
-      ? '      return 503;'
-      : `      proxy_pass http://pods;
-      proxy_http_version 1.1;
+/** The controller's side of ingress-nginx's dynamic configuration: the endpoints, POSTed. */
+async function postBackends(o: NginxOptions, endpoints: readonly Endpoint[]): Promise<void> {
+  const body = endpoints.map((e) => `${e.host}:${e.port}`).join(',');
+  const response = await fetch(`http://${o.host}:${o.port + 2}/configuration/backends`, {
+    method: 'POST',
+    body,
+  });
+  await response.text();
+  if (!response.ok) throw new Error(`nginx /configuration/backends answered ${response.status}`);
+}
+
+const PROXY = `      proxy_http_version 1.1;
       proxy_set_header Connection "";
       proxy_set_header Host $host;
-      proxy_connect_timeout 4s;
+      proxy_connect_timeout 1s;
       proxy_read_timeout 4s;
       proxy_send_timeout 4s;
       proxy_next_upstream error timeout;
       proxy_next_upstream_tries 3;`;
-  return `# Written by lameduck lab; removed when the lab ends.
-worker_processes 1;
+
+function config(dir: string, o: NginxOptions, endpoints: readonly Endpoint[]): string {
+  return o.mode === 'lua' ? luaConfig(dir, o) : reloadConfig(dir, o, endpoints);
+}
+
+function common(dir: string): string {
+  return `worker_processes 1;
 pid ${join(dir, 'nginx.pid')};
 error_log ${join(dir, 'error.log')} warn;
 daemon off;
-events { worker_connections 8192; }
-http {
-  access_log off;
+events { worker_connections 8192; }`;
+}
+
+function httpCommon(dir: string): string {
+  return `  access_log off;
   keepalive_timeout 75s;
   keepalive_requests 10000;
   client_body_temp_path ${join(dir, 'body')};
   proxy_temp_path ${join(dir, 'proxy')};
   fastcgi_temp_path ${join(dir, 'fastcgi')};
   uwsgi_temp_path ${join(dir, 'uwsgi')};
-  scgi_temp_path ${join(dir, 'scgi')};
+  scgi_temp_path ${join(dir, 'scgi')};`;
+}
+
+/**
+ * ingress-nginx's way, reduced to what the lab needs: the endpoints live in a shared dictionary
+ * (ingress-nginx's workers poll theirs every second; the lab folds that into the propagation delay),
+ * the balancer picks round-robin and moves on to the next endpoint on a retry.
+ */
+function luaConfig(dir: string, o: NginxOptions): string {
+  return `# Written by lameduck lab (ingress-nginx's dynamic endpoints); removed when the lab ends.
+${LUA_MODULES.map((m) => `load_module ${m};`).join('\n')}
+${common(dir)}
+http {
+${httpCommon(dir)}
+  lua_shared_dict endpoints 1m;
+  upstream pods {
+    server 0.0.0.1; # a placeholder: balancer_by_lua picks the peer
+    balancer_by_lua_block {
+      local balancer = require "ngx.balancer"
+      local peers = ngx.ctx.peers
+      local try = (ngx.ctx.try or 0) + 1
+      ngx.ctx.try = try
+      if try == 1 then
+        ngx.ctx.first = ngx.shared.endpoints:incr("turn", 1, 0)
+        if #peers > 1 then balancer.set_more_tries(math.min(2, #peers - 1)) end
+      end
+      local peer = peers[(ngx.ctx.first + try - 2) % #peers + 1]
+      local ok, err = balancer.set_current_peer(peer[1], peer[2])
+      if not ok then return ngx.exit(500) end
+    }
+    keepalive 320;
+    keepalive_requests 10000;
+    keepalive_timeout 60s;
+  }
+  server {
+    listen ${o.host}:${o.port};
+    listen ${o.host}:${o.port + 1} http2;
+    location / {
+      access_by_lua_block {
+        local list = ngx.shared.endpoints:get("backends") or ""
+        local peers = {}
+        for host, port in string.gmatch(list, "([^,:]+):(%d+)") do
+          peers[#peers + 1] = { host, tonumber(port) }
+        end
+        if #peers == 0 then return ngx.exit(503) end
+        ngx.ctx.peers = peers
+      }
+      proxy_pass http://pods;
+${PROXY}
+    }
+  }
+  server {
+    listen ${o.host}:${o.port + 2};
+    location = /configuration/backends {
+      client_body_buffer_size 64k;
+      content_by_lua_block {
+        ngx.req.read_body()
+        ngx.shared.endpoints:set("backends", ngx.req.get_body_data() or "")
+        ngx.say("ok")
+      }
+    }
+  }
+}
+`;
+}
+
+function reloadConfig(dir: string, o: NginxOptions, endpoints: readonly Endpoint[]): string {
+  const servers = endpoints.map((e) => `    server ${e.host}:${e.port};`).join('\n');
+  const location =
+    endpoints.length === 0 ? '      return 503;' : `      proxy_pass http://pods;\n${PROXY}`;
+  return `# Written by lameduck lab (reloaded on every endpoint change); removed when the lab ends.
+${common(dir)}
+http {
+${httpCommon(dir)}
 ${
   endpoints.length === 0
     ? ''

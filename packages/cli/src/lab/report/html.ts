@@ -123,7 +123,11 @@ function lanes(r: ScenarioResult, axis: Axis, views: readonly string[]): string 
     const sigterm = at('sigterm');
     const exited = at('exited');
     const end = Math.min(exited ?? r.teardownAt, r.teardownAt);
-    const segment = (from: number | undefined, to: number | undefined, phase: keyof typeof PHASES) => {
+    const segment = (
+      from: number | undefined,
+      to: number | undefined,
+      phase: keyof typeof PHASES,
+    ) => {
       if (from === undefined || from >= end) return '';
       const stop = Math.min(to ?? end, end);
       if (stop <= from) return '';
@@ -147,11 +151,15 @@ function lanes(r: ScenarioResult, axis: Axis, views: readonly string[]): string 
           `<line class="synced" data-view="${escapeHtml(e.view ?? '')}" x1="${x}" x2="${x}" y1="${y - 3}" y2="${y + 19}" stroke="${VIEW_COLOURS[i % VIEW_COLOURS.length]}" stroke-width="2">${title}</line>`,
         );
       } else if (e.type === 'sigkill') {
-        parts.push(`<text x="${x}" y="${mid + 5}" class="kill" text-anchor="middle">✕${title}</text>`);
+        parts.push(
+          `<text x="${x}" y="${mid + 5}" class="kill" text-anchor="middle">✕${title}</text>`,
+        );
       } else if (e.type === 'exited' || e.type === 'crashed') {
         parts.push(`<circle cx="${x}" cy="${mid}" r="4" class="exit">${title}</circle>`);
       } else if (e.type === 'sigterm' || e.type === 'terminating' || e.type === 'prestop-done') {
-        parts.push(`<line x1="${x}" x2="${x}" y1="${y}" y2="${y + 16}" class="mark">${title}</line>`);
+        parts.push(
+          `<line x1="${x}" x2="${x}" y1="${y}" y2="${y + 16}" class="mark">${title}</line>`,
+        );
       }
     }
     rows.push(parts.join(''));
@@ -197,7 +205,9 @@ function sweepChart(sweep: SweepResult): string {
   const most = Math.max(1, ...sweep.points.map((p) => p.result.failed));
   const x = (v: number) => left + ((v - min) / Math.max(1, max - min)) * (width - left - 30);
   const y = (n: number) => bottom - (n / most) * (bottom - 20);
-  const points = sweep.points.map((p) => `${x(p.value).toFixed(1)},${y(p.result.failed).toFixed(1)}`);
+  const points = sweep.points.map(
+    (p) => `${x(p.value).toFixed(1)},${y(p.result.failed).toFixed(1)}`,
+  );
   const dots = sweep.points
     .map(
       (p) =>

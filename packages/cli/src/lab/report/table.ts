@@ -1,6 +1,6 @@
 import { formatDuration } from 'lameduck/duration';
-import type { FailureClass } from '../traffic/load-contract.js';
 import { formatSweepValue, type SweepResult } from '../scenario/sweep.js';
+import type { FailureClass } from '../traffic/load-contract.js';
 import type { ScenarioResult } from './result.js';
 import { coarsen, failedCount } from './timeline.js';
 
@@ -85,9 +85,7 @@ export function formatTimeline(result: ScenarioResult, maxLines = 8): string {
 /** What each scenario is, and the data path its load went through. */
 export function formatDescriptions(results: readonly ScenarioResult[]): string {
   const width = Math.max(...results.map((r) => r.name.length));
-  return results
-    .map((r) => `${r.name.padEnd(width)}  ${r.description} [${r.dataPath}]`)
-    .join('\n');
+  return results.map((r) => `${r.name.padEnd(width)}  ${r.description} [${r.dataPath}]`).join('\n');
 }
 
 /**

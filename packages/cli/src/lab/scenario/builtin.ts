@@ -66,7 +66,8 @@ export const SCENARIO_INFO: Record<ScenarioName, ScenarioInfo> = {
     story: '000 (Spring Boot, Tomcat pause) and 003: refused while the proxies catch up',
   },
   'prestop-sleep': {
-    description: 'preStop sleep, then server.close(): busy keep-alive connections never let it finish',
+    description:
+      'preStop sleep, then server.close(): busy keep-alive connections never let it finish',
   },
   'shell-entrypoint': {
     description: 'started by a shell script without a trap: SIGTERM never reaches the app',

@@ -21,7 +21,10 @@ import { type Distribution, parseDistribution, sample } from '../spec/distributi
 
 const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 8080);
-const latency: Distribution = parseDistribution(process.env.DEMO_LATENCY ?? 'fixed:5ms', 'DEMO_LATENCY');
+const latency: Distribution = parseDistribution(
+  process.env.DEMO_LATENCY ?? 'fixed:5ms',
+  'DEMO_LATENCY',
+);
 const slowShare = Number(process.env.DEMO_SLOW_SHARE ?? 0);
 const slow: Distribution = parseDistribution(
   process.env.DEMO_SLOW_LATENCY ?? 'fixed:0ms',

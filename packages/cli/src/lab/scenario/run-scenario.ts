@@ -159,7 +159,9 @@ export async function runScenario(
     }
   };
   try {
-    deps.progress?.(`${name}: deploying ${spec.replicas} pods behind ${path.url} (${path.description})`);
+    deps.progress?.(
+      `${name}: deploying ${spec.replicas} pods behind ${path.url} (${path.description})`,
+    );
     await rollout('the initial deployment');
     // Every proxy knows the pods before the load starts.
     await endpoints.synced();

@@ -15,14 +15,9 @@ test('iptables proxy: real DNAT + conntrack; the stories fail only with kernel c
   skip: why,
 }, async () => {
   const mine = () => listChainsSync().filter((c) => c.startsWith(`LDLAB${process.pid}x`));
-  const results = await quickMatrix(
-    ['naive', 'graceful-no-delay', 'shell-trap', 'lameduck'],
-    { proxy: 'iptables' },
-  );
-  assertStories(
-    results,
-    new Set(['refused', 'reset', 'closed-before-response', 'timeout']),
-    3,
-  );
+  const results = await quickMatrix(['naive', 'graceful-no-delay', 'shell-trap', 'lameduck'], {
+    proxy: 'iptables',
+  });
+  assertStories(results, new Set(['refused', 'reset', 'closed-before-response', 'timeout']), 3);
   assert.deepEqual(mine(), [], 'every chain of this run was removed');
 });
