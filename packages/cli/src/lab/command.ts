@@ -8,6 +8,7 @@ import { type OutputTarget, prepareOutput, writeOutput } from '../core/output.js
 import { runLoad } from '../load/index.js';
 import { LabError } from './errors.js';
 import { removeStaleChains } from './network/iptables-proxy.js';
+import { removeStaleServerDirs } from './network/server-process.js';
 import { LAB_OPTIONS, type LabOptions, type ResolvedLab, resolveLab } from './options.js';
 import { renderHtml } from './report/html.js';
 import { toJson } from './report/json.js';
@@ -61,6 +62,7 @@ servers; --lb cloud puts a cloud load balancer with --lb-drain in front of the p
     const report = outputs.claimsStdout ? io.stderr : io.stdout;
     for (const notice of lab.notices) io.stderr.write(`lab: ${notice}\n`);
     if (lab.settings.network.proxy === 'iptables') await removeStaleChains(isAlive);
+    removeStaleServerDirs(isAlive);
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(io.env))
       if (v !== undefined && k !== 'NODE_TEST_CONTEXT') env[k] = v;

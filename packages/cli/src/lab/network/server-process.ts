@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,24 @@ export interface ServerProcessOptions {
   readonly pidNamespace: boolean;
   readonly env: Readonly<Record<string, string>>;
   readonly clock: Clock;
+}
+
+/** The temp folders of the servers: `lameduck-lab-<pid of the lab>-<name>-XXXXXX`. */
+const DIR_PREFIX = 'lameduck-lab-';
+
+/**
+ * Removes the temp folders a lab that no longer runs left behind (a SIGKILLed lab cannot remove
+ * them; its servers died with it). Returns the folders removed.
+ */
+export function removeStaleServerDirs(isAlive: (pid: number) => boolean): string[] {
+  const removed: string[] = [];
+  for (const name of readdirSync(tmpdir())) {
+    const m = /^lameduck-lab-(\d+)-(?:nginx|haproxy)-/.exec(name);
+    if (!m || isAlive(Number(m[1]))) continue;
+    rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 /**
@@ -47,7 +65,7 @@ export class ServerProcess {
 
   /** Starts it and waits until it accepts connections (at most 10 s). */
   static async start(options: ServerProcessOptions): Promise<ServerProcess> {
-    const dir = mkdtempSync(join(tmpdir(), `lameduck-lab-${options.name}-`));
+    const dir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${process.pid}-${options.name}-`));
     for (const [file, content] of Object.entries(options.files(dir))) {
       writeFileSync(join(dir, file), content);
     }
