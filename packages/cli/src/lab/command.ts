@@ -18,7 +18,7 @@ import { SCENARIOS, type ScenarioName } from './scenario/builtin.js';
 import { type PlannedScenario, planBuiltin, planUserApp } from './scenario/plan.js';
 import { runLab } from './scenario/run-lab.js';
 import type { SyncCleanup } from './scenario/run-scenario.js';
-import { formatSweepValue, parseSweep, type SweepResult, sweepPoint } from './scenario/sweep.js';
+import { parseSweep, runSweep, type SweepResult } from './scenario/sweep.js';
 import { parseDistribution, upperBound } from './spec/distribution.js';
 import { type ManifestDeployment, readDeployment } from './spec/manifest.js';
 import { splitCommand } from './spec/split-command.js';
@@ -87,23 +87,10 @@ servers; --lb cloud puts a cloud load balancer with --lb-drain in front of the p
       if (sweep) {
         const [only] = planned as [PlannedScenario];
         const slowMs = userApp ? 0 : upperBound(parseDistribution(lab.latency.slow));
-        const points: { value: number; result: ScenarioResult }[] = [];
-        for (const value of sweep.values) {
-          if (signal.aborted) break;
-          const point = sweepPoint(sweep, value, only, lab.settings, slowMs + 2_000);
-          deps.progress(`${only.name}: --sweep ${sweep.param}=${formatSweepValue(value)}`);
-          const [result] = await runLab([point.planned], point.settings, deps);
-          if (result)
-            points.push({
-              value,
-              result: { ...result, name: `${only.name} ${sweep.param}=${formatSweepValue(value)}` },
-            });
-        }
-        if (signal.aborted) throw signal.reason;
-        swept = { param: sweep.param, scenario: only.name, points };
-        results = points.map((p) => p.result);
+        swept = await runSweep(sweep, only, lab.settings, slowMs + 2_000, deps);
+        results = swept.points.map((p) => p.result);
       } else {
-        results = await runLab(planned, lab.settings, deps);
+        results = await runLab(planned, lab.settings, { ...deps, parallel: options.parallel });
       }
     } catch (error) {
       if (signal.aborted) {

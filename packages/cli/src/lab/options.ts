@@ -145,6 +145,14 @@ export const LAB_OPTIONS = {
     min: 1,
     valueName: '<duration>',
   },
+  parallel: {
+    kind: 'integer',
+    description: 'Scenarios run at once, each on its own addresses (a sweep runs one at a time)',
+    default: 2,
+    min: 1,
+    max: 8,
+    valueName: '<n>',
+  },
   sweep: {
     kind: 'string',
     description: 'Run one scenario across a range: drain-delay, prestop or propagation',
@@ -245,42 +253,7 @@ export function resolveLab(
   userApp = false,
 ): ResolvedLab {
   const notices: string[] = [];
-  const canIptables = host.privileged && host.has('iptables-restore');
-  if (options.proxy === 'iptables' && !host.privileged) {
-    throw usageError(
-      'lameduck lab: --proxy iptables needs root on Linux (it programs kernel NAT rules); received it as a non-root user. Use --proxy userspace or run as root.',
-    );
-  }
-  if (options.proxy === 'iptables' && !canIptables) {
-    throw usageError(
-      'lameduck lab: --proxy iptables needs iptables-restore, which is not installed (Debian: apt-get install iptables).',
-    );
-  }
-  const proxy: ProxyMode =
-    options.proxy === 'auto' ? (canIptables ? 'iptables' : 'userspace') : options.proxy;
-  if (options.proxy === 'auto' && proxy === 'userspace') {
-    notices.push(
-      `userspace proxy: kernel iptables rules need ${host.privileged ? 'iptables-restore' : 'root'}; refused connections show as reset in this mode`,
-    );
-  }
-  const ingress = options.ingress as IngressMode;
-  const server = ingress === 'nginx-reload' ? 'nginx' : ingress;
-  if ((server === 'nginx' || server === 'haproxy') && !host.has(server)) {
-    throw usageError(
-      `lameduck lab: --ingress ${ingress} runs the real ${server}, which is not installed (Debian: apt-get install ${server}; npm run system-deps installs it as root). Use --ingress builtin to run without it.`,
-    );
-  }
-  if (ingress === 'nginx' && !LUA_MODULES.every((m) => host.has(m))) {
-    throw usageError(
-      `lameduck lab: --ingress nginx applies endpoints as ingress-nginx does, through nginx's Lua module, which is not installed (Debian: apt-get install libnginx-mod-http-lua lua-resty-core). --ingress nginx-reload needs no module.`,
-    );
-  }
-  const lb = options.lb as LbMode;
-  if (lb === 'cloud' && ingress !== 'off') {
-    throw usageError(
-      `lameduck lab: --lb cloud and --ingress ${ingress} both stand in front of the pods; choose one`,
-    );
-  }
+  const { proxy, ingress, lb } = resolveDataPath(options, host, notices);
   const lbDrainMs = parseDrain(options.lbDrain);
   if (options.pidNamespace === 'on' && !host.privileged) {
     throw usageError('lameduck lab: --pid-namespace on needs root on Linux; use auto or off.');
@@ -349,6 +322,51 @@ export function resolveLab(
       quick,
     },
   };
+}
+
+/** `--proxy`, `--ingress` and `--lb`, checked against what this machine has. */
+function resolveDataPath(
+  options: LabOptions,
+  host: HostCapabilities,
+  notices: string[],
+): { proxy: ProxyMode; ingress: IngressMode; lb: LbMode } {
+  const canIptables = host.privileged && host.has('iptables-restore');
+  if (options.proxy === 'iptables' && !host.privileged) {
+    throw usageError(
+      'lameduck lab: --proxy iptables needs root on Linux (it programs kernel NAT rules); received it as a non-root user. Use --proxy userspace or run as root.',
+    );
+  }
+  if (options.proxy === 'iptables' && !canIptables) {
+    throw usageError(
+      'lameduck lab: --proxy iptables needs iptables-restore, which is not installed (Debian: apt-get install iptables).',
+    );
+  }
+  const proxy: ProxyMode =
+    options.proxy === 'auto' ? (canIptables ? 'iptables' : 'userspace') : options.proxy;
+  if (options.proxy === 'auto' && proxy === 'userspace') {
+    notices.push(
+      `userspace proxy: kernel iptables rules need ${host.privileged ? 'iptables-restore' : 'root'}; refused connections show as reset in this mode`,
+    );
+  }
+  const ingress = options.ingress as IngressMode;
+  const server = ingress === 'nginx-reload' ? 'nginx' : ingress;
+  if ((server === 'nginx' || server === 'haproxy') && !host.has(server)) {
+    throw usageError(
+      `lameduck lab: --ingress ${ingress} runs the real ${server}, which is not installed (Debian: apt-get install ${server}; npm run system-deps installs it as root). Use --ingress builtin to run without it.`,
+    );
+  }
+  if (ingress === 'nginx' && !LUA_MODULES.every((m) => host.has(m))) {
+    throw usageError(
+      `lameduck lab: --ingress nginx applies endpoints as ingress-nginx does, through nginx's Lua module, which is not installed (Debian: apt-get install libnginx-mod-http-lua lua-resty-core). --ingress nginx-reload needs no module.`,
+    );
+  }
+  const lb = options.lb as LbMode;
+  if (lb === 'cloud' && ingress !== 'off') {
+    throw usageError(
+      `lameduck lab: --lb cloud and --ingress ${ingress} both stand in front of the pods; choose one`,
+    );
+  }
+  return { proxy, ingress, lb };
 }
 
 function parseConnections(text: string): number | 'auto' {

@@ -217,3 +217,44 @@ spec:
   );
   assert.ok([0, 1].includes(result.code));
 });
+
+test('--sweep runs one scenario across a range: a row per value in the table, the JSON and the HTML', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lab-sweep-'));
+  const html = join(dir, 'sweep.html');
+  const result = await run([
+    '--quick',
+    '--scenario',
+    'sigterm-exit',
+    '--sweep',
+    'prestop=0s..1s:1s',
+    '--json',
+    '-',
+    '--html',
+    html,
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(
+    result.stderr,
+    /Sweep of prestop \(sigterm-exit\): failed requests against the value/,
+  );
+  const report = JSON.parse(result.stdout);
+  assert.equal(report.sweep.param, 'prestop');
+  assert.deepEqual(
+    report.sweep.points.map((p: { valueMs: number }) => p.valueMs),
+    [0, 1000],
+  );
+  for (const [i, p] of report.sweep.points.entries()) {
+    const s = report.scenarios[i];
+    assert.equal(p.requests, s.requests);
+    assert.equal(s.requests, s.ok + s.failed, 'every request counted once');
+    assert.equal(p.error, undefined);
+  }
+  const preStops = report.scenarios.map((s: { events: { type: string }[] }) =>
+    s.events.some((e) => e.type === 'prestop-done'),
+  );
+  assert.deepEqual(preStops, [false, true], 'no preStop at 0, a 1 s sleep at 1s');
+  assert.match(readFileSync(html, 'utf8'), /data-sweep="prestop"/);
+  const bad = await run(['--sweep', 'drain=0s..1s']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /Invalid --sweep: expected <param>=<from>\.\.<to>/);
+});

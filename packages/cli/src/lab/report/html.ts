@@ -142,25 +142,7 @@ function lanes(r: ScenarioResult, axis: Axis, views: readonly string[]): string 
       segment(sigterm, undefined, 'sigterm'),
     ];
     for (const e of events) {
-      if (e.at >= r.teardownAt) continue;
-      const x = axis.x(e.at).toFixed(1);
-      const title = `<title>${escapeHtml(`${seconds(e.at)} ${pod} ${e.type}${e.detail ? `: ${e.detail}` : ''}`)}</title>`;
-      if (e.type === 'proxy-synced') {
-        const i = Math.max(0, views.indexOf(e.view ?? ''));
-        parts.push(
-          `<line class="synced" data-view="${escapeHtml(e.view ?? '')}" x1="${x}" x2="${x}" y1="${y - 3}" y2="${y + 19}" stroke="${VIEW_COLOURS[i % VIEW_COLOURS.length]}" stroke-width="2">${title}</line>`,
-        );
-      } else if (e.type === 'sigkill') {
-        parts.push(
-          `<text x="${x}" y="${mid + 5}" class="kill" text-anchor="middle">✕${title}</text>`,
-        );
-      } else if (e.type === 'exited' || e.type === 'crashed') {
-        parts.push(`<circle cx="${x}" cy="${mid}" r="4" class="exit">${title}</circle>`);
-      } else if (e.type === 'sigterm' || e.type === 'terminating' || e.type === 'prestop-done') {
-        parts.push(
-          `<line x1="${x}" x2="${x}" y1="${y}" y2="${y + 16}" class="mark">${title}</line>`,
-        );
-      }
+      if (e.at < r.teardownAt) parts.push(marker(e, axis, y, views));
     }
     rows.push(parts.join(''));
     row++;
@@ -171,6 +153,30 @@ ${ticks(axis, height - 18, 14)}
 ${shadeTeardown(r, axis, 0, height - 18)}
 ${rows.join('\n')}
 </svg>`;
+}
+
+/** A pod event on its lane: a tick per view that stopped routing, ✕ SIGKILL, ● exit, | the rest. */
+function marker(e: PodEvent, axis: Axis, y: number, views: readonly string[]): string {
+  const x = axis.x(e.at).toFixed(1);
+  const mid = y + 8;
+  const title = `<title>${escapeHtml(`${seconds(e.at)} ${e.pod} ${e.type}${e.detail ? `: ${e.detail}` : ''}`)}</title>`;
+  switch (e.type) {
+    case 'proxy-synced': {
+      const i = Math.max(0, views.indexOf(e.view ?? ''));
+      return `<line class="synced" data-view="${escapeHtml(e.view ?? '')}" x1="${x}" x2="${x}" y1="${y - 3}" y2="${y + 19}" stroke="${VIEW_COLOURS[i % VIEW_COLOURS.length]}" stroke-width="2">${title}</line>`;
+    }
+    case 'sigkill':
+      return `<text x="${x}" y="${mid + 5}" class="kill" text-anchor="middle">✕${title}</text>`;
+    case 'exited':
+    case 'crashed':
+      return `<circle cx="${x}" cy="${mid}" r="4" class="exit">${title}</circle>`;
+    case 'sigterm':
+    case 'terminating':
+    case 'prestop-done':
+      return `<line x1="${x}" x2="${x}" y1="${y}" y2="${y + 16}" class="mark">${title}</line>`;
+    default:
+      return '';
+  }
 }
 
 function legend(results: readonly ScenarioResult[], views: readonly string[]): string {

@@ -2,6 +2,7 @@ import { formatDuration, parseDuration } from 'lameduck/duration';
 import { usageError } from '../../core/errors.js';
 import type { ScenarioResult } from '../report/result.js';
 import type { PlannedScenario } from './plan.js';
+import { type LabDependencies, runLab } from './run-lab.js';
 import type { LabSettings } from './run-scenario.js';
 
 /** What `--sweep` can vary. */
@@ -122,4 +123,32 @@ export interface SweepResult {
 /** The value as a user wrote it (`2.5s`). */
 export function formatSweepValue(ms: number): string {
   return formatDuration(ms);
+}
+
+/**
+ * Runs the scenario once per value of the sweep, one after the other, and names each result after
+ * its value (`lameduck drain-delay=2s`).
+ */
+export async function runSweep(
+  sweep: Sweep,
+  planned: PlannedScenario,
+  settings: LabSettings,
+  extraMs: number,
+  deps: LabDependencies,
+): Promise<SweepResult> {
+  const points: { value: number; result: ScenarioResult }[] = [];
+  for (const value of sweep.values) {
+    if (deps.signal.aborted) break;
+    const point = sweepPoint(sweep, value, planned, settings, extraMs);
+    deps.progress?.(`${planned.name}: --sweep ${sweep.param}=${formatSweepValue(value)}`);
+    const [result] = await runLab([point.planned], point.settings, deps);
+    if (result) {
+      points.push({
+        value,
+        result: { ...result, name: `${planned.name} ${sweep.param}=${formatSweepValue(value)}` },
+      });
+    }
+  }
+  if (deps.signal.aborted) throw deps.signal.reason ?? new Error('aborted');
+  return { param: sweep.param, scenario: planned.name, points };
 }
