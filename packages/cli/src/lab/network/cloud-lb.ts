@@ -47,6 +47,8 @@ export class CloudLb {
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
   readonly #bindings = new Map<Socket, Binding>();
+  /** Backend sockets whose close is already watched (a keep-alive socket serves many requests). */
+  readonly #watched = new WeakSet<Socket>();
   #turn = 0;
 
   private constructor(options: CloudLbOptions) {
@@ -88,6 +90,8 @@ export class CloudLb {
         },
       );
       upstream.once('socket', (socket: Socket) => {
+        if (this.#watched.has(socket)) return;
+        this.#watched.add(socket);
         socket.once('close', () => {
           // The pod closed the backend connection: the client connection picks again next time.
           if (this.#bindings.get(req.socket) === binding) binding.released = true;

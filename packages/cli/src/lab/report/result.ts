@@ -33,6 +33,13 @@ export interface TrafficSummary {
   }[];
   /** The clients' own warnings, and the lab's when the schedule falls short. */
   readonly warnings: readonly string[];
+  /** A few raw messages behind the failures, per client kind (what `lameduck load` keeps). */
+  readonly samples: readonly {
+    readonly kind: string;
+    readonly class: string;
+    readonly message: string;
+    readonly count: number;
+  }[];
 }
 
 /** What one scenario observed: every report (table, JSON, HTML) renders this. */

@@ -254,5 +254,8 @@ function summarize(
       p99Ms: c.result.latency.p99,
     })),
     warnings: traffic?.warnings ?? [],
+    samples: (traffic?.clients ?? []).flatMap((c) =>
+      c.result.samples.map((x) => ({ kind: c.kind, ...x })),
+    ),
   };
 }

@@ -35,6 +35,7 @@ function scenario(name: string, teardownAt: number): ScenarioResult {
         { kind: 'keepalive', rate: 10, connections: 8, scheduled: 30, failed: 3, p99Ms: 20 },
       ],
       warnings: [],
+      samples: [],
     },
     rollouts: [{ revision: 2, startedAt: 1_000, completedAt: 2_000, settledAt: 2_500 }],
     rolloutMs: 1_000,
