@@ -70,7 +70,7 @@ export const LAB_OPTIONS = {
     kind: 'string',
     description: "The load balancer's connection draining (deregistration delay), or off",
     default: 'off',
-    valueName: '<duration|off>',
+    valueName: '<duration>',
   },
   propagation: {
     kind: 'string',
@@ -96,7 +96,7 @@ export const LAB_OPTIONS = {
     kind: 'string',
     description: "Connections per client kind's pool; auto sizes it from rate × latency",
     default: 'auto',
-    valueName: '<n|auto>',
+    valueName: '<n>',
   },
   postBytes: {
     kind: 'integer',
