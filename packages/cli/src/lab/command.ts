@@ -110,7 +110,7 @@ servers; --lb cloud puts a cloud load balancer with --lb-drain in front of the p
     const meta = { settings: lab.record, limitations };
     if (outputs.json) await writeOutput(outputs.json, toJson(results, meta, swept), io);
     if (outputs.html) await writeOutput(outputs.html, renderHtml(results, meta, swept), io);
-    return exitCode(results, userApp);
+    return exitCode(results, userApp, swept !== undefined);
   },
 });
 
@@ -185,9 +185,13 @@ function planScenarios(
   };
 }
 
-/** 1 when the check fails: a scenario could not finish, your app lost requests, or lameduck did. */
-function exitCode(results: readonly ScenarioResult[], userApp: boolean): number {
+/**
+ * 1 when the check fails: a scenario could not finish, your app lost requests, or lameduck did. A
+ * sweep looks for where failures start: only a run that could not finish fails it.
+ */
+function exitCode(results: readonly ScenarioResult[], userApp: boolean, sweep: boolean): number {
   if (results.some((r) => r.error)) return 1;
+  if (sweep) return 0;
   if (userApp) return results.some((r) => r.failed > 0) ? 1 : 0;
   return results.some((r) => r.name === 'lameduck' && r.failed > 0) ? 1 : 0;
 }
