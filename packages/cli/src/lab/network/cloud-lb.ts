@@ -1,13 +1,19 @@
 import { Agent, createServer, request, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Clock } from '../../core/clock.js';
-import type { Endpoint, EndpointView } from '../control-plane/endpoints.js';
+import type { Endpoint } from '../control-plane/endpoints.js';
+
+/** What the load balancer reads of its view: the usable backends, and when they change. */
+export interface BackendView {
+  usable(): readonly Endpoint[];
+  onChange(listener: () => void): void;
+}
 
 export interface CloudLbOptions {
   readonly host: string;
   readonly port: number;
   /** The load balancer's own view of its backends (it targets pod addresses: target-type ip). */
-  readonly view: EndpointView;
+  readonly view: BackendView;
   /**
    * Connection draining (deregistration delay) in ms, or undefined when it is off: how long a
    * removed backend keeps the client connections pinned to it.

@@ -3,7 +3,7 @@ import type { EndpointView } from '../control-plane/endpoints.js';
 import type { PodAddresses } from '../kubelet/kubelet.js';
 import type { Distribution } from '../spec/distribution.js';
 import { claimBlock } from './addresses.js';
-import { CloudLb } from './cloud-lb.js';
+import { CloudLbProcess } from './cloud-lb-server.js';
 import { Haproxy } from './haproxy.js';
 import { Ingress } from './ingress.js';
 import { IptablesProxy } from './iptables-proxy.js';
@@ -119,11 +119,11 @@ export async function startDataPath(
       parts.push(iptables);
     }
     if (settings.lb === 'cloud') {
-      const lb = await CloudLb.listen({
+      const lb = await CloudLbProcess.start({
         ...front,
+        ...server,
         view: o.watch('lb'),
         drainMs: settings.lbDrainMs,
-        clock: o.clock,
       });
       parts.push(lb);
       url = lb.url;

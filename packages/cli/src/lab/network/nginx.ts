@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Clock } from '../../core/clock.js';
 import type { Endpoint, EndpointView } from '../control-plane/endpoints.js';
-import { ServerProcess } from './server-process.js';
+import { postUntilApplied, ServerProcess } from './server-process.js';
 
 /**
  * How endpoint changes reach nginx: `lua` as ingress-nginx applies them (the controller POSTs the
@@ -96,7 +96,7 @@ export class Nginx {
   async #reload(): Promise<void> {
     if (this.#closed) return;
     if (this.#o.mode === 'lua') {
-      await postBackends(this.#o, this.#o.view.usable());
+      await postBackends(this.#o, this.#o.view.usable(), () => this.#closed);
       return;
     }
     const dir = this.#server.dir;
@@ -123,14 +123,13 @@ export class Nginx {
 }
 
 /** The controller's side of ingress-nginx's dynamic configuration: the endpoints, POSTed. */
-async function postBackends(o: NginxOptions, endpoints: readonly Endpoint[]): Promise<void> {
+async function postBackends(
+  o: NginxOptions,
+  endpoints: readonly Endpoint[],
+  stopped: () => boolean = () => false,
+): Promise<void> {
   const body = endpoints.map((e) => `${e.host}:${e.port}`).join(',');
-  const response = await fetch(`http://${o.host}:${o.port + 2}/configuration/backends`, {
-    method: 'POST',
-    body,
-  });
-  await response.text();
-  if (!response.ok) throw new Error(`nginx /configuration/backends answered ${response.status}`);
+  await postUntilApplied(`http://${o.host}:${o.port + 2}/configuration/backends`, body, stopped);
 }
 
 const PROXY = `      proxy_http_version 1.1;

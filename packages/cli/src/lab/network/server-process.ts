@@ -32,7 +32,7 @@ const DIR_PREFIX = 'lameduck-lab-';
 export function removeStaleServerDirs(isAlive: (pid: number) => boolean): string[] {
   const removed: string[] = [];
   for (const name of readdirSync(tmpdir())) {
-    const m = /^lameduck-lab-(\d+)-(?:nginx|haproxy)-/.exec(name);
+    const m = /^lameduck-lab-(\d+)-(?:nginx|haproxy|lb)-/.exec(name);
     if (!m || isAlive(Number(m[1]))) continue;
     rmSync(join(tmpdir(), name), { recursive: true, force: true });
     removed.push(name);
@@ -130,4 +130,29 @@ function accepts(host: string, port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/**
+ * POSTs a configuration change to a server the lab runs (a new connection each time, so that no
+ * keep-alive race can lose it), retrying for up to 10 s as a controller retries until its change is
+ * applied; a server that is being stopped (`stopped()`) is left alone.
+ */
+export async function postUntilApplied(
+  url: string,
+  body: string,
+  stopped: () => boolean,
+): Promise<void> {
+  let last: unknown;
+  for (let attempt = 0; attempt < 50 && !stopped(); attempt++) {
+    try {
+      const response = await fetch(url, { method: 'POST', body, headers: { connection: 'close' } });
+      await response.text();
+      if (response.ok) return;
+      last = new Error(`${url} answered ${response.status}`);
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  if (!stopped()) throw last;
 }
