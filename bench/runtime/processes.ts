@@ -7,7 +7,12 @@ import { promisify } from 'node:util';
 
 export const VARIANTS = [
   'bare',
+  'emit-wrap',
   'lameduck',
+  'h2-bare',
+  'h2-lameduck',
+  'lag-lameduck',
+  'lag-netclose',
   'terminus',
   'http-terminator',
   'stoppable',
@@ -72,6 +77,26 @@ export async function wrk(port: number, seconds: number, connections = 50): Prom
   if (!Number.isFinite(rps) || !p99) throw new Error(`cannot read wrk's output:\n${stdout}`);
   const unit = { us: 0.001, ms: 1, s: 1000 }[p99[2] as 'us' | 'ms' | 's'];
   return { rps, p99Ms: Number(p99[1]) * unit };
+}
+
+/** Runs h2load (h2c, prior knowledge) against the server: `clients` connections, 10 streams each. */
+export async function h2load(port: number, seconds: number, clients = 50): Promise<WrkResult> {
+  const { stdout } = await promisify(execFile)('h2load', [
+    '-c',
+    String(clients),
+    '-m',
+    '10',
+    '-D',
+    String(seconds),
+    '--warm-up-time',
+    '1',
+    `http://127.0.0.1:${port}/`,
+  ]);
+  const rps = Number(/finished in [\d.]+\w+, ([\d.]+) req\/s/.exec(stdout)?.[1]);
+  if (!Number.isFinite(rps)) throw new Error(`cannot read h2load's output:\n${stdout}`);
+  const failed = Number(/(\d+) failed/.exec(stdout)?.[1] ?? 0);
+  if (failed > 0) throw new Error(`h2load: ${failed} requests failed:\n${stdout}`);
+  return { rps, p99Ms: Number.NaN };
 }
 
 export function median(values: number[]): number {

@@ -1,13 +1,15 @@
-// Shutdown latency: 1,000 idle keep-alive connections plus 100 in-flight 200 ms requests, then
+// Shutdown latency: 10,000 idle keep-alive connections plus 1,000 in-flight 200 ms requests, then
 // SIGTERM. Measures, in the server, the time from the start of closing to the variant saying it is
 // done, and records from the client side how every connection ended.
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BenchServer, startServer, stopServer, type Variant } from './processes.ts';
 
-const IDLE = 1000;
-const IN_FLIGHT = 100;
-const DRAIN_DELAY_MS = 300;
+const IDLE = Number(process.env.LAMEDUCK_BENCH_IDLE ?? 10_000);
+const IN_FLIGHT = Number(process.env.LAMEDUCK_BENCH_IN_FLIGHT ?? 1000);
+const DRAIN_DELAY_MS = 2000;
+/** How long each in-flight request takes; sent 1500 ms before the delay ends, so still running then. */
+const SLOW_MS = 2000;
 
 export interface ShutdownRun {
   /** From the start of closing to done. */
@@ -67,30 +69,39 @@ async function openIdle(server: BenchServer): Promise<Conn[]> {
   return idle;
 }
 
+/** The in-flight requests, 100 connections at a time (1,000 at once overflow the listen backlog). */
+async function openInFlight(server: BenchServer): Promise<Conn[]> {
+  const conns: Conn[] = [];
+  for (let i = 0; i < IN_FLIGHT; i += 100) {
+    const n = Math.min(100, IN_FLIGHT - i);
+    conns.push(...(await Promise.all(Array.from({ length: n }, () => open(server.port, '/slow')))));
+  }
+  return conns;
+}
+
 export async function shutdownRun(variant: Variant): Promise<ShutdownRun> {
-  const server = await startServer(variant, { BENCH_DRAIN_DELAY_MS: String(DRAIN_DELAY_MS) });
+  const server = await startServer(variant, {
+    BENCH_DRAIN_DELAY_MS: String(DRAIN_DELAY_MS),
+    BENCH_SLOW_MS: String(SLOW_MS),
+  });
   try {
     const idle = await openIdle(server);
     let inFlight: Conn[];
     if (variant === 'lameduck') {
       // The in-flight requests arrive during the drain delay and are still running when it ends.
       server.child.kill('SIGTERM');
-      await sleep(DRAIN_DELAY_MS - 50);
-      inFlight = await Promise.all(
-        Array.from({ length: IN_FLIGHT }, () => open(server.port, '/slow')),
-      );
+      await sleep(DRAIN_DELAY_MS - 1500);
+      inFlight = await openInFlight(server);
     } else {
-      inFlight = await Promise.all(
-        Array.from({ length: IN_FLIGHT }, () => open(server.port, '/slow')),
-      );
+      inFlight = await openInFlight(server);
       await sleep(50);
       server.child.kill('SIGTERM');
     }
     const exited = await Promise.race([
       server.exited.then(() => true),
-      sleep(15_000).then(() => false),
+      sleep(30_000).then(() => false),
     ]);
-    if (!exited) throw new Error(`${variant} did not exit within 15 s`);
+    if (!exited) throw new Error(`${variant} did not exit within 30 s`);
     await sleep(50);
     const timing = server.messages.find((m) => m.exitMs !== undefined);
     if (!timing || timing.closeStartMs === undefined)
@@ -120,4 +131,4 @@ export async function shutdownRun(variant: Variant): Promise<ShutdownRun> {
   }
 }
 
-export const SHUTDOWN_SETUP = { IDLE, IN_FLIGHT, DRAIN_DELAY_MS };
+export const SHUTDOWN_SETUP = { IDLE, IN_FLIGHT, DRAIN_DELAY_MS, SLOW_MS };

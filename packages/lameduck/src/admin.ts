@@ -2,13 +2,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from './logger.js';
 import { DEFAULT_PROBE_PATHS } from './options.js';
-import { answerProbe, type ProbeState, probeFor, send } from './probes.js';
+import { answerProbe, type CheckRunner, type ProbeState, probeFor, send } from './probes.js';
 
 /** Marks servers lameduck creates itself, so that `lameduck/auto` does not register them. */
 export const OWN_SERVER = Symbol.for('lameduck.ownServer');
 
 export interface AdminHandlers {
   probeState(): ProbeState;
+  checks: CheckRunner;
   /** Starts (or joins) the shutdown and resolves once the drain delay has elapsed. */
   prestop(): Promise<void>;
   metrics(): string;
@@ -30,7 +31,7 @@ function route(handlers: AdminHandlers, request: IncomingMessage, response: Serv
   const probe = probeFor(DEFAULT_PROBE_PATHS, path);
   const method = request.method ?? 'GET';
   if (probe) {
-    answerProbe(probe, handlers.probeState(), request, response);
+    answerProbe(probe, handlers.probeState(), request, response, handlers.checks);
   } else if (path === '/prestop') {
     if (method !== 'GET' && method !== 'POST') {
       send(response, request, 405, 'method not allowed', { allow: 'GET, POST' });
@@ -78,20 +79,23 @@ export function startAdmin(
   where: { port: number; host: string | undefined },
   log: Logger,
   handlers: AdminHandlers,
+  pid: number,
 ): { server: Server; listening: Promise<AddressInfo | undefined> } {
   const server = createAdminServer(handlers);
+  // The app's own servers keep the process alive; the admin server never does.
+  server.unref();
   const { port, host } = where;
   const listening = listenAdmin(server, port, host).then(
     (address) => {
       log.info(
-        { event: 'admin-listening', port: address.port, host: address.address },
+        { event: 'admin-listening', port: address.port, host: address.address, pid },
         'admin server listening',
       );
       return address;
     },
     (error: unknown) => {
       log.error(
-        { event: 'admin-listen-failed', err: error, port, host },
+        { event: 'admin-listen-failed', err: error, port, host, pid },
         'admin server could not listen; probes, /prestop and /metrics are unavailable',
       );
       return undefined;

@@ -4,7 +4,8 @@ import type { Server as NetServer } from 'node:net';
 import { OWN_SERVER } from './admin.js';
 import { optionsFromEnv } from './env.js';
 import { LameduckError } from './errors.js';
-import { createLameduck, type Lameduck } from './lameduck.js';
+import { DORMANT, Lameduck } from './lameduck.js';
+import { isLauncher } from './launcher.js';
 import type { ProcessLike } from './process.js';
 import { http2Prototypes } from './server-kind.js';
 
@@ -24,7 +25,8 @@ export function installAuto(proc: ProcessLike = process as unknown as ProcessLik
   if (existing) return existing;
   let lameduck: Lameduck;
   try {
-    lameduck = createLameduck({ ...optionsFromEnv(proc.env), process: proc });
+    // Dormant until a server of this process listens: see DORMANT.
+    lameduck = new Lameduck({ ...optionsFromEnv(proc.env), process: proc }, { [DORMANT]: true });
   } catch (error) {
     if (error instanceof LameduckError) {
       (proc.stderr ?? process.stderr).write(`lameduck/auto: ${error.message}\n`);
@@ -40,13 +42,16 @@ export function installAuto(proc: ProcessLike = process as unknown as ProcessLik
   return lameduck;
 }
 
+let launcher: boolean | undefined;
+
 function patchListen(prototype: NetServer, lameduck: Lameduck): void {
   const marked = prototype as unknown as Record<symbol, unknown>;
   if (marked[PATCHED]) return;
   const original = prototype.listen as unknown as Listen;
   const listen: Listen = function listen(this: NetServer, ...args: unknown[]) {
     const server = this as unknown as Record<symbol, unknown>;
-    if (!server[OWN_SERVER]) lameduck.register(this);
+    launcher ??= isLauncher(process.argv[1]);
+    if (!server[OWN_SERVER] && !launcher) lameduck.register(this);
     return original.apply(this, args);
   };
   Object.defineProperty(prototype, 'listen', { value: listen, writable: true, configurable: true });

@@ -14,8 +14,13 @@ export interface Counters {
   goawaysSent: number;
   /** Upgraded sockets (WebSocket…) told to go away. */
   upgradedClosed: number;
-  /** In-flight requests and streams cut at the deadline. */
+  /**
+   * Requests clients saw cut: in flight at the deadline, or arrived on a connection lameduck had
+   * already closed (requestsRaced).
+   */
   requestsCut: number;
+  /** Requests that arrived on a connection lameduck had already closed, so could not be answered. */
+  requestsRaced: number;
 }
 
 export function newCounters(): Counters {
@@ -28,5 +33,6 @@ export function newCounters(): Counters {
     goawaysSent: 0,
     upgradedClosed: 0,
     requestsCut: 0,
+    requestsRaced: 0,
   };
 }

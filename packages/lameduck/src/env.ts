@@ -1,6 +1,7 @@
 import { parseDuration } from './duration.js';
 import { InvalidOptionError, LameduckError } from './errors.js';
 import type { LameduckOptions } from './options.js';
+import { SOURCES, type Source } from './sources.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -16,6 +17,7 @@ export const ENVIRONMENT_VARIABLES = [
   'LAMEDUCK_ADMIN_HOST',
   'LAMEDUCK_SIGNALS',
   'LAMEDUCK_APP_PROBES',
+  'LAMEDUCK_DRAIN_ON_CRASH',
   'LAMEDUCK_LOG',
 ] as const;
 
@@ -25,16 +27,25 @@ export const ENVIRONMENT_VARIABLES = [
  */
 export function optionsFromEnv(env: Env): LameduckOptions {
   const options: LameduckOptions = {};
+  const sources: Record<string, Source> = {};
+  const set = <K extends keyof LameduckOptions>(
+    option: K,
+    value: LameduckOptions[K],
+    variable: string,
+  ) => {
+    options[option] = value;
+    sources[option] = { variable, text: env[variable] ?? '', value };
+  };
   const drainDelay = durationVar(env, 'LAMEDUCK_DRAIN_DELAY');
-  if (drainDelay !== undefined) options.drainDelay = drainDelay;
+  if (drainDelay !== undefined) set('drainDelay', drainDelay, 'LAMEDUCK_DRAIN_DELAY');
   const gracePeriod = durationVar(env, 'LAMEDUCK_GRACE_PERIOD');
-  if (gracePeriod !== undefined) options.gracePeriod = gracePeriod;
+  if (gracePeriod !== undefined) set('gracePeriod', gracePeriod, 'LAMEDUCK_GRACE_PERIOD');
   const margin = durationVar(env, 'LAMEDUCK_DEADLINE_MARGIN');
-  if (margin !== undefined) options.deadlineMargin = margin;
+  if (margin !== undefined) set('deadlineMargin', margin, 'LAMEDUCK_DEADLINE_MARGIN');
 
   const port = value(env, 'LAMEDUCK_ADMIN_PORT');
   const host = value(env, 'LAMEDUCK_ADMIN_HOST');
-  if (port === 'off') {
+  if (port?.toLowerCase() === 'off') {
     options.admin = false;
   } else if (port !== undefined || host !== undefined) {
     const admin: { port?: number; host?: string } = {};
@@ -51,19 +62,26 @@ export function optionsFromEnv(env: Env): LameduckOptions {
 
   const signals = value(env, 'LAMEDUCK_SIGNALS');
   if (signals !== undefined) {
-    options.signals = signals
+    const names = signals
       .split(',')
       .map((s) => s.trim().toUpperCase())
       .filter(Boolean)
       .map((s) => (s.startsWith('SIG') ? s : `SIG${s}`)) as NodeJS.Signals[];
+    set('signals', names, 'LAMEDUCK_SIGNALS');
   }
   const probes = onOff(env, 'LAMEDUCK_APP_PROBES');
   if (probes !== undefined) options.appProbes = probes;
-  const log = value(env, 'LAMEDUCK_LOG');
+  const crash = onOff(env, 'LAMEDUCK_DRAIN_ON_CRASH');
+  if (crash !== undefined) set('drainOnCrash', crash, 'LAMEDUCK_DRAIN_ON_CRASH');
+  const log = value(env, 'LAMEDUCK_LOG')?.toLowerCase();
   if (log !== undefined) {
-    if (log !== 'json' && log !== 'off')
-      throw new InvalidOptionError('LAMEDUCK_LOG', 'json or off', log);
+    if (log !== 'json' && log !== 'off') {
+      throw new InvalidOptionError('LAMEDUCK_LOG', 'json or off', env.LAMEDUCK_LOG);
+    }
     if (log === 'off') options.logger = false;
+  }
+  if (Object.keys(sources).length > 0) {
+    (options as { [SOURCES]?: Record<string, Source> })[SOURCES] = sources;
   }
   return options;
 }
@@ -89,7 +107,8 @@ function durationVar(env: Env, name: string): number | undefined {
 function onOff(env: Env, name: string): boolean | undefined {
   const raw = value(env, name);
   if (raw === undefined) return undefined;
-  if (raw === 'on' || raw === 'true' || raw === '1') return true;
-  if (raw === 'off' || raw === 'false' || raw === '0') return false;
+  const lower = raw.toLowerCase();
+  if (lower === 'on' || lower === 'true' || lower === '1') return true;
+  if (lower === 'off' || lower === 'false' || lower === '0') return false;
   throw new InvalidOptionError(name, 'on or off', raw);
 }

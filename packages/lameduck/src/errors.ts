@@ -46,9 +46,12 @@ export class InvalidOptionError extends LameduckError {
   readonly received: unknown;
 
   constructor(option: string, expected: string, received: unknown, options?: LameduckErrorOptions) {
+    const what = option.startsWith('LAMEDUCK_')
+      ? `environment variable ${option}`
+      : `option \`${option}\``;
     super(
       'ERR_LAMEDUCK_INVALID_OPTION',
-      `Invalid option \`${option}\`: expected ${expected}, received ${describe(received)}`,
+      `Invalid ${what}: expected ${expected}, received ${describe(received)}`,
       options,
     );
     this.option = option;

@@ -86,13 +86,22 @@ function describeError(error: unknown): string {
 }
 
 /** Parses a hook's own timeout, naming the hook when it is invalid. */
-export function parseHookTimeout(name: string, value: number | string): number {
+export function parseHookTimeout(name: string, value: number | string, what = 'hook'): number {
   try {
-    return parseDuration(value, `hook "${name}": timeout`);
+    const ms = parseDuration(value, `${what} "${name}": timeout`);
+    if (ms === 0) {
+      throw new InvalidOptionError(
+        `${what} "${name}": timeout`,
+        'a duration greater than 0',
+        value,
+      );
+    }
+    return ms;
   } catch (error) {
+    if (error instanceof InvalidOptionError) throw error;
     if (error instanceof LameduckError) {
       throw new InvalidOptionError(
-        `hook "${name}": timeout`,
+        `${what} "${name}": timeout`,
         'a duration in ms or a string such as "5s"',
         value,
       );

@@ -9,9 +9,11 @@ export {
   type LameduckErrorCode,
   type LameduckErrorOptions,
 } from './errors.js';
+export type { CheckResult, HealthCheckFunction } from './health.js';
 export type { HookFunction } from './hooks.js';
 export {
   createLameduck,
+  type HealthCheckOptions,
   type HookOptions,
   Lameduck,
   type LameduckEvents,

@@ -44,7 +44,11 @@ const COUNTER_HELP: Record<keyof Counters, [string, string]> = {
   ],
   requestsCut: [
     'lameduck_requests_cut_total',
-    'In-flight requests and streams cut because the deadline passed.',
+    'Requests and streams clients saw cut: in flight at the deadline, or raced a closing connection.',
+  ],
+  requestsRaced: [
+    'lameduck_requests_raced_total',
+    'Requests that arrived on a connection lameduck had already closed (they could not be answered).',
   ],
 };
 

@@ -2,10 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import { constants } from 'node:os';
 import type { Duplex } from 'node:stream';
 import type { Clock } from './clock.js';
-import { parseDuration } from './duration.js';
+import { formatDuration, parseDuration } from './duration.js';
 import { InvalidOptionError, LameduckError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { ProcessLike } from './process.js';
+import { labelFor, SOURCES, type Sources } from './sources.js';
 
 export type Readiness = 'auto' | 'manual';
 
@@ -29,6 +30,8 @@ export interface ExitCodes {
   failed?: number;
   /** The deadline (or a second signal) cut the drain short. @default 124 */
   forced?: number;
+  /** drainOnCrash: the shutdown followed an uncaught exception or unhandled rejection. @default 70 */
+  crashed?: number;
 }
 
 /** Called for every upgraded (e.g. WebSocket) socket when closing begins, before anything is destroyed. */
@@ -58,6 +61,11 @@ export interface LameduckOptions {
   /** Exit the process when the shutdown ends. @default true */
   exit?: boolean;
   exitCodes?: ExitCodes;
+  /**
+   * On an uncaught exception or unhandled rejection: log it, drain, run the hooks, then exit with
+   * `exitCodes.crashed`. Off: Node's own behaviour (print and exit 1 at once). @default false
+   */
+  drainOnCrash?: boolean;
   /** How upgraded sockets are told to go away. @default WebSocket close 1001 for WebSockets, FIN otherwise */
   closeUpgraded?: CloseUpgraded;
   /** Where events go; false for nothing. @default JSON lines on stderr */
@@ -81,6 +89,7 @@ export interface ResolvedOptions {
   firstRequestGrace: number;
   exit: boolean;
   exitCodes: Required<ExitCodes>;
+  drainOnCrash: boolean;
   closeUpgraded: CloseUpgraded | undefined;
   logger: Logger | false | undefined;
 }
@@ -105,6 +114,7 @@ export const OPTION_NAMES = [
   'firstRequestGrace',
   'exit',
   'exitCodes',
+  'drainOnCrash',
   'closeUpgraded',
   'logger',
   'process',
@@ -129,46 +139,78 @@ export function resolveOptions(
   for (const key of Object.keys(options)) {
     if (!KNOWN.has(key)) throw new InvalidOptionError(key, `one of ${[...KNOWN].join(', ')}`, key);
   }
+  const sources = (options as { [SOURCES]?: Sources })[SOURCES];
+  const label = (option: keyof LameduckOptions) => labelFor(sources, option, options[option]);
   const k8s = inKubernetes(env);
-  const gracePeriod = duration('gracePeriod', options.gracePeriod, 30_000);
-  const deadlineMargin = duration('deadlineMargin', options.deadlineMargin, 1000);
-  const drainDelay = duration('drainDelay', options.drainDelay, k8s ? 5000 : 0);
+  const gracePeriod = duration(label('gracePeriod'), options.gracePeriod, 30_000);
+  const deadlineMargin = duration(label('deadlineMargin'), options.deadlineMargin, 1000);
+  const drainDelay = duration(label('drainDelay'), options.drainDelay, k8s ? 5000 : 0);
+  if (gracePeriod === 0) {
+    const { name, received } = label('gracePeriod');
+    throw new InvalidOptionError(name, 'a duration greater than 0', received);
+  }
   if (deadlineMargin >= gracePeriod) {
+    const margin = label('deadlineMargin');
+    const grace = label('gracePeriod');
     throw new InvalidOptionError(
-      'deadlineMargin',
-      `less than gracePeriod (${gracePeriod}ms)`,
-      options.deadlineMargin,
+      margin.name,
+      `less than ${grace.name} (${formatDuration(gracePeriod)}${options.gracePeriod === undefined ? ', the default' : ''})`,
+      options.deadlineMargin === undefined
+        ? `${formatDuration(deadlineMargin)} (the default)`
+        : margin.received,
     );
   }
   if (drainDelay >= gracePeriod - deadlineMargin) {
+    const delay = label('drainDelay');
+    const grace = label('gracePeriod');
+    const margin = label('deadlineMargin');
+    const left = `${grace.name} minus ${margin.name} (${formatDuration(gracePeriod)} − ${formatDuration(deadlineMargin)} = ${formatDuration(gracePeriod - deadlineMargin)})`;
+    if (options.drainDelay === undefined) {
+      // The user never set the delay: say so, and which value of theirs leaves too little time.
+      throw new InvalidOptionError(
+        grace.name,
+        `more than the drain delay plus ${margin.name}: the drain delay is ${formatDuration(drainDelay)} by default${k8s ? ' in Kubernetes' : ''} (set ${sources ? 'LAMEDUCK_DRAIN_DELAY' : 'drainDelay'} to change it), and ${left} leaves no time after it`,
+        grace.received ?? `${formatDuration(gracePeriod)} (the default)`,
+      );
+    }
     throw new InvalidOptionError(
-      'drainDelay',
-      `less than gracePeriod minus deadlineMargin (${gracePeriod - deadlineMargin}ms), so that the drain has time after the delay`,
-      options.drainDelay ?? drainDelay,
+      delay.name,
+      `less than ${left}, so that the drain has time after the delay`,
+      delay.received,
     );
+  }
+  const hookTimeout = duration(label('hookTimeout'), options.hookTimeout, 5000);
+  if (hookTimeout === 0) {
+    const { name, received } = label('hookTimeout');
+    throw new InvalidOptionError(name, 'a duration greater than 0', received);
   }
   return {
     drainDelay,
     gracePeriod,
     deadlineMargin,
-    signals: signals(options.signals),
+    signals: signals(label('signals'), options.signals),
     forceOnSecondSignal: bool('forceOnSecondSignal', options.forceOnSecondSignal, true),
     readiness: oneOf('readiness', options.readiness, ['auto', 'manual'] as const, 'auto'),
     admin: admin(options.admin, k8s),
     appProbes: probePaths(options.appProbes),
-    hookTimeout: duration('hookTimeout', options.hookTimeout, 5000),
-    firstRequestGrace: duration('firstRequestGrace', options.firstRequestGrace, 1000),
+    hookTimeout,
+    firstRequestGrace: duration(label('firstRequestGrace'), options.firstRequestGrace, 1000),
     exit: bool('exit', options.exit, true),
     exitCodes: exitCodes(options.exitCodes),
+    drainOnCrash: bool(label('drainOnCrash').name, options.drainOnCrash, false),
     closeUpgraded: fn('closeUpgraded', options.closeUpgraded),
     logger: logger(options.logger),
   };
 }
 
-function duration(name: string, value: number | string | undefined, fallback: number): number {
+function duration(
+  { name, received }: { name: string; received: unknown },
+  value: number | string | undefined,
+  fallback: number,
+): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' && typeof value !== 'string') {
-    throw new InvalidOptionError(name, 'a duration in ms or a string such as "5s"', value);
+    throw new InvalidOptionError(name, 'a duration in ms or a string such as "5s"', received);
   }
   try {
     return parseDuration(value, name);
@@ -177,7 +219,7 @@ function duration(name: string, value: number | string | undefined, fallback: nu
       throw new InvalidOptionError(
         name,
         'a duration in ms (>= 0) or a string such as "500ms", "5s", "1m"',
-        value,
+        received,
       );
     }
     throw error;
@@ -210,19 +252,30 @@ function fn<T>(name: string, value: T | undefined): T | undefined {
   return value;
 }
 
-function signals(value: unknown): NodeJS.Signals[] {
+function signals(
+  { name, received }: { name: string; received: unknown },
+  value: unknown,
+): NodeJS.Signals[] {
   if (value === undefined) return ['SIGTERM', 'SIGINT'];
   if (!Array.isArray(value))
-    throw new InvalidOptionError('signals', 'an array of signal names', value);
+    throw new InvalidOptionError(name, 'an array of signal names', received);
+  if (value.length === 0) {
+    // An empty list would silently leave the app with no drain at all.
+    throw new InvalidOptionError(name, 'at least one signal, such as SIGTERM', received);
+  }
   for (const signal of value) {
     if (typeof signal !== 'string' || !(signal in constants.signals)) {
-      throw new InvalidOptionError('signals', 'signal names such as SIGTERM or SIGINT', signal);
+      throw new InvalidOptionError(
+        name,
+        'signal names such as SIGTERM or SIGINT',
+        name === 'signals' ? signal : received,
+      );
     }
     if (signal === 'SIGKILL' || signal === 'SIGSTOP') {
       throw new InvalidOptionError(
-        'signals',
+        name,
         'signals a process can catch (not SIGKILL or SIGSTOP)',
-        signal,
+        name === 'signals' ? signal : received,
       );
     }
   }
@@ -268,14 +321,14 @@ function probePaths(value: unknown): Required<ProbePaths> | false {
 }
 
 function exitCodes(value: unknown): Required<ExitCodes> {
-  const codes = { clean: 0, failed: 1, forced: 124 };
+  const codes = { clean: 0, failed: 1, forced: 124, crashed: 70 };
   if (value === undefined) return codes;
   if (typeof value !== 'object' || value === null) {
     throw new InvalidOptionError('exitCodes', 'an object { clean, failed, forced }', value);
   }
   for (const [key, code] of Object.entries(value)) {
     if (!(key in codes))
-      throw new InvalidOptionError(`exitCodes.${key}`, 'clean, failed or forced', key);
+      throw new InvalidOptionError(`exitCodes.${key}`, 'clean, failed, forced or crashed', key);
     if (!Number.isInteger(code) || code < 0 || code > 255) {
       throw new InvalidOptionError(`exitCodes.${key}`, 'an integer from 0 to 255', code);
     }

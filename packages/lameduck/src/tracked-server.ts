@@ -25,21 +25,40 @@ export class TrackedServer {
   readonly #context: TrackerContext;
   readonly #http1: Http1Connections;
   readonly #http2: Http2Sessions;
+  /** Every open connection, as the TCP socket the listener accepted. */
   readonly #sockets = new Set<Socket>();
+  /**
+   * Open connections the shutdown need not wait for: idle ones lameduck ended with a FIN. A subset
+   * of #sockets, kept in step with it by the one 'close' listener below, so that the number of
+   * connections still pending can never be read half-updated.
+   */
+  readonly #released = new Set<Socket>();
   /** TLS servers: raw sockets whose handshake completed (the rest are handshaking, or stalled). */
   readonly #secured = new WeakSet<Socket>();
+  /** TLS servers: the TCP socket under each TLS socket. */
+  readonly #rawOf = new WeakMap<Duplex, Socket>();
   readonly #originalEmit: Emit;
   readonly #hadOwnEmit: boolean;
+  #listenedOnce: boolean;
 
   constructor(server: NetServer, name: string, kind: ServerKind, context: TrackerContext) {
     this.server = server;
     this.name = name;
     this.kind = kind;
     this.#context = context;
-    this.#http1 = new Http1Connections(context);
+    this.#http1 = new Http1Connections(context, {
+      released: (socket) => {
+        const raw = this.#rawOf.get(socket) ?? (socket as Socket);
+        if (this.#sockets.has(raw)) this.#released.add(raw);
+      },
+    });
     this.#http2 = new Http2Sessions(context);
     this.#hadOwnEmit = Object.hasOwn(server, 'emit');
     this.#originalEmit = server.emit as Emit;
+    this.#listenedOnce = server.listening;
+    server.once('listening', () => {
+      this.#listenedOnce = true;
+    });
     const original = this.#originalEmit;
     const observe = (event: string | symbol, a: unknown, b: unknown) => this.#observe(event, a, b);
     server.emit = function emitObserved(
@@ -59,13 +78,51 @@ export class TrackedServer {
     return this.server.listening;
   }
 
+  /** It has listened at some point (it may have closed since: a port probe, a restart). */
+  get listenedOnce(): boolean {
+    return this.#listenedOnce || this.server.listening;
+  }
+
+  /**
+   * Registered while already listening: takes over the HTTP/1 connections Node already tracks (its
+   * own connection list, the one closeIdleConnections() reads). HTTP/2 sessions opened before are
+   * not visible; their number is logged.
+   */
+  adoptOpenConnections(): void {
+    const key = Object.getOwnPropertySymbols(this.server).find(
+      (s) => s.description === 'http.server.connections',
+    );
+    const list =
+      key && (this.server as unknown as Record<symbol, { all?(): { socket?: Socket }[] }>)[key];
+    let adopted = 0;
+    for (const { socket } of list?.all?.() ?? []) {
+      if (!socket || socket.destroyed) continue;
+      const raw = (socket as Socket & { _parent?: Socket })._parent ?? socket;
+      if (this.#sockets.has(raw)) continue;
+      this.#trackSocket(raw);
+      if (raw !== socket) {
+        this.#secured.add(raw);
+        this.#rawOf.set(socket, raw);
+      }
+      this.#http1.add(socket);
+      adopted++;
+    }
+    this.server.getConnections((error, count) => {
+      if (error || count <= adopted) return;
+      this.#context.log.warn(
+        { event: 'registered-late', server: this.name, unseen: count - adopted },
+        `${this.name} was registered after it accepted connections; ${count - adopted} of them (HTTP/2 sessions, or handshakes in progress) are not drained by lameduck: register before listen()`,
+      );
+    });
+  }
+
   get openConnections(): number {
     return this.#sockets.size;
   }
 
   /** Connections the shutdown still waits for: open ones, less idle ones already sent a FIN. */
   get pendingConnections(): number {
-    return Math.max(0, this.#sockets.size - this.#http1.endedIdle);
+    return this.#sockets.size - this.#released.size;
   }
 
   get inFlight(): number {
@@ -77,24 +134,35 @@ export class TrackedServer {
     this.#http2.beginDrain();
   }
 
-  /** Stops listening (new connections are refused by the kernel) and ends idle connections. */
-  beginClosing(): void {
+  /** Stops listening: new connections are refused by the kernel. */
+  stopListening(): void {
     if (this.server.listening) {
       // net.Server's own close: http.Server#close would also destroy idle sockets (RST risk), and
       // lameduck ends them itself, with a FIN, once they are idle.
       NetServer.prototype.close.call(this.server);
     }
+  }
+
+  /** Stops listening and ends idle connections; busy ones end when done. */
+  beginClosing(): void {
+    this.stopListening();
     this.#http1.beginClosing();
     this.#http2.beginClosing();
     if (this.#tls) for (const socket of this.#sockets) this.#closeIfNeverSecured(socket);
   }
 
-  /** Destroys everything still open; returns how many requests/streams/upgrades were cut. */
-  destroyAll(): { requests: number; connections: number } {
-    const requests = this.#http1.destroyAll() + this.#http2.destroyAll();
-    const connections = this.#sockets.size;
-    for (const socket of this.#sockets) socket.destroy();
-    return { requests, connections };
+  /**
+   * Destroys everything still open; returns how many requests/streams/upgrades were cut, and a
+   * promise of how many more were (HTTP/2 streams that could not flush before their session went).
+   */
+  destroyAll(): { requests: number; connections: number; flushed: Promise<number> } {
+    const connections = this.pendingConnections;
+    const http2 = this.#http2.destroyAll();
+    const requests = this.#http1.destroyAll() + http2.cut;
+    for (const socket of this.#sockets) {
+      if (!this.#http2.ownsSocket(socket)) socket.destroy();
+    }
+    return { requests, connections, flushed: http2.flushed };
   }
 
   /** Restores the server's own emit. */
@@ -108,7 +176,9 @@ export class TrackedServer {
     switch (event) {
       case 'request': {
         const request = a as IncomingMessage;
-        if (request.httpVersionMajor < 2) this.#http1.onRequest(request, b as ServerResponse);
+        if (request.httpVersionMajor < 2 && this.#http1.onRequest(request, b as ServerResponse)) {
+          return true;
+        }
         return this.#context.probe?.(request, b as ServerResponse) ?? false;
       }
       case 'connection':
@@ -118,7 +188,10 @@ export class TrackedServer {
         const socket = a as TLSSocket;
         // Node's TLSSocket keeps the TCP socket it wraps as `_parent`.
         const raw = (socket as TLSSocket & { _parent?: Socket })._parent;
-        if (raw) this.#secured.add(raw);
+        if (raw) {
+          this.#secured.add(raw);
+          this.#rawOf.set(socket, raw);
+        }
         if (socket.alpnProtocol !== 'h2') this.#http1.add(socket);
         return false;
       }
@@ -136,12 +209,17 @@ export class TrackedServer {
     }
   }
 
-  #onConnection(socket: Socket): void {
+  #trackSocket(socket: Socket): void {
     this.#sockets.add(socket);
     socket.once('close', () => {
       this.#sockets.delete(socket);
+      this.#released.delete(socket);
       this.#context.changed();
     });
+  }
+
+  #onConnection(socket: Socket): void {
+    this.#trackSocket(socket);
     // Plain HTTP/1: the raw socket is the HTTP connection. TLS servers hand theirs over on
     // 'secureConnection'; HTTP/2 connections are tracked as sessions.
     if (this.kind === 'http') this.#http1.add(socket);

@@ -73,6 +73,6 @@ test('lameduck/auto with an invalid LAMEDUCK_* variable exits 78 and says which'
   assert.equal(code, 78);
   assert.match(
     proc.stderrText.join(''),
-    /lameduck\/auto: Invalid option `LAMEDUCK_DRAIN_DELAY`: expected a duration .*received "5"/,
+    /lameduck\/auto: Invalid environment variable LAMEDUCK_DRAIN_DELAY: expected a duration .*received "5"/,
   );
 });

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { parse } from 'yaml';
 import { readDocumentedRows } from '../../../test/support/docs.ts';
 import { EXIT_CONFIG } from '../src/errors.ts';
+import { HEALTH_CHECK_DEFAULTS } from '../src/health.ts';
 import {
   DEFAULT_PROBE_PATHS,
   ENVIRONMENT_VARIABLES,
@@ -32,7 +33,8 @@ test('every option is documented with the default the code applies', () => {
     hookTimeout: fmt(local.hookTimeout),
     firstRequestGrace: fmt(local.firstRequestGrace),
     exit: String(local.exit),
-    exitCodes: `{ clean: ${local.exitCodes.clean}, failed: ${local.exitCodes.failed}, forced: ${local.exitCodes.forced} }`,
+    exitCodes: `{ clean: ${local.exitCodes.clean}, failed: ${local.exitCodes.failed}, forced: ${local.exitCodes.forced}, crashed: ${local.exitCodes.crashed} }`,
+    drainOnCrash: String(local.drainOnCrash),
   };
   for (const name of OPTION_NAMES) {
     assert.ok(rows.has(name), `option ${name} is not documented in docs/runtime.md`);
@@ -52,6 +54,7 @@ test('every environment variable is documented with its default', () => {
     LAMEDUCK_ADMIN_HOST: `all interfaces in Kubernetes, ${local.admin && local.admin.host} elsewhere`,
     LAMEDUCK_SIGNALS: local.signals.join(','),
     LAMEDUCK_APP_PROBES: local.appProbes ? 'on' : 'off',
+    LAMEDUCK_DRAIN_ON_CRASH: local.drainOnCrash ? 'on' : 'off',
     LAMEDUCK_LOG: 'json',
   };
   for (const name of ENVIRONMENT_VARIABLES) {
@@ -64,7 +67,13 @@ test('the exit codes table matches the code', () => {
   assert.equal(rows.get(String(local.exitCodes.clean)), 'clean');
   assert.equal(rows.get(String(local.exitCodes.failed)), 'failed');
   assert.equal(rows.get(String(local.exitCodes.forced)), 'forced');
+  assert.equal(rows.get(String(local.exitCodes.crashed)), 'crashed');
   assert.equal(rows.get(String(EXIT_CONFIG)), '—');
+});
+
+test('health check options are documented with the defaults the code applies', () => {
+  assert.equal(rows.get('healthCheck.timeout'), fmt(HEALTH_CHECK_DEFAULTS.timeout));
+  assert.equal(rows.get('healthCheck.probe'), HEALTH_CHECK_DEFAULTS.probe);
 });
 
 test('the example Deployment fits the code: probes, preStop, ports and grace arithmetic', () => {

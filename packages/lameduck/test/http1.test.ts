@@ -225,3 +225,68 @@ test('HTTPS: a TCP connection that never starts its TLS handshake does not hold 
   );
   probe.destroy();
 });
+
+test('pipelined requests in flight when the drain begins are all answered; only the last closes', async () => {
+  const { lameduck } = testLameduck({ drainDelay: 200 });
+  const { port } = await httpServer(lameduck, slow(150));
+  const client = await RawClient.connect(port);
+  // Three requests in one write, as a pipelining client sends them.
+  client.socket.write('GET /1 HTTP/1.1\r\nHost: t\r\n\r\n'.repeat(3));
+  await delay(50);
+  const shutdown = lameduck.shutdown('test');
+  const answers = [
+    await client.readResponse(),
+    await client.readResponse(),
+    await client.readResponse(),
+  ];
+  assert.deepEqual(
+    answers.map((r) => [r.status, r.headers.connection]),
+    [
+      [200, 'keep-alive'],
+      [200, 'keep-alive'],
+      [200, 'close'],
+    ],
+  );
+  assert.equal(await client.waitEnding(), 'fin');
+  assert.equal((await shutdown).outcome, 'clean');
+});
+
+test('a request that races the FIN of an idle connection never reaches the app and is reported as cut', async () => {
+  const { lameduck } = testLameduck({ drainDelay: 100 });
+  const seen: string[] = [];
+  const { port } = await httpServer(lameduck, (req, res) => {
+    seen.push(req.url ?? '');
+    setTimeout(() => res.end('ok'), req.url === '/long' ? 600 : 0);
+  });
+  const client = await RawClient.connect(port);
+  await client.request('/before');
+  const holder = await RawClient.connect(port); // keeps the shutdown open meanwhile
+  holder.send('/long');
+  await until(() => seen.length === 2, 2000, 'the long request');
+  const report = lameduck.shutdown('test');
+  await client.waitEnding(); // the FIN arrived; this client sends anyway, as a racing one would
+  client.send('/after-fin');
+  await assert.rejects(client.readResponse());
+  const result = await report;
+  assert.deepEqual(seen, ['/before', '/long'], 'the racing request never reached the app');
+  assert.equal((await holder.readResponse()).status, 200);
+  assert.equal(result.cut.raced, 1);
+  assert.equal(result.cut.requests, 1);
+  assert.equal(result.outcome, 'failed');
+  assert.equal(result.exitCode, 1);
+});
+
+test('a request whose headers are still arriving when closing begins is waited for and answered', async () => {
+  const { lameduck } = testLameduck({ drainDelay: 100, firstRequestGrace: 50 });
+  const { port } = await httpServer(lameduck, (_req, res) => res.end('ok'));
+  const client = await RawClient.connect(port);
+  client.socket.write('GET /slow-headers HTTP/1.1\r\nHo');
+  const shutdown = lameduck.shutdown('test');
+  await until(() => lameduck.phase === 'closing', 2000, 'closing');
+  await delay(200); // well past firstRequestGrace: bytes arrived, so the connection is not unused
+  client.socket.write('st: t\r\n\r\n');
+  const response = await client.readResponse();
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.connection, 'close');
+  assert.equal((await shutdown).outcome, 'clean');
+});

@@ -26,7 +26,8 @@ test('defaults: a 5 s drain delay in Kubernetes, none elsewhere; everything else
     assert.deepEqual(options.signals, ['SIGTERM', 'SIGINT']);
     assert.equal(options.readiness, 'auto');
     assert.equal(options.hookTimeout, 5000);
-    assert.deepEqual(options.exitCodes, { clean: 0, failed: 1, forced: 124 });
+    assert.deepEqual(options.exitCodes, { clean: 0, failed: 1, forced: 124, crashed: 70 });
+    assert.equal(options.drainOnCrash, false);
   }
 });
 
@@ -35,7 +36,7 @@ test('bad options name the option, what was expected and what was received', () 
   bad({ drainDelay: -1 }, /`drainDelay`.*received -1/);
   bad(
     { drainDelay: '40s' },
-    /`drainDelay`: expected less than gracePeriod minus deadlineMargin \(29000ms\)/,
+    /`drainDelay`: expected less than gracePeriod minus deadlineMargin \(30s − 1s = 29s\)/,
   );
   bad(
     { gracePeriod: '1s', deadlineMargin: '2s' },
@@ -61,16 +62,21 @@ test('bad options name the option, what was expected and what was received', () 
   bad({ drainDelays: '5s' }, /`drainDelays`: expected one of drainDelay/);
 });
 
+/** The options, without the note of which variable set each (an enumerable symbol). */
+const plain = (options: object) => Object.fromEntries(Object.entries(options));
+
 test('environment variables map to options and name themselves when wrong', () => {
   assert.deepEqual(
-    optionsFromEnv({
-      LAMEDUCK_DRAIN_DELAY: '3s',
-      LAMEDUCK_GRACE_PERIOD: '1m',
-      LAMEDUCK_ADMIN_PORT: '9100',
-      LAMEDUCK_SIGNALS: 'term, SIGHUP',
-      LAMEDUCK_APP_PROBES: 'on',
-      LAMEDUCK_LOG: 'off',
-    }),
+    plain(
+      optionsFromEnv({
+        LAMEDUCK_DRAIN_DELAY: '3s',
+        LAMEDUCK_GRACE_PERIOD: '1m',
+        LAMEDUCK_ADMIN_PORT: '9100',
+        LAMEDUCK_SIGNALS: 'term, SIGHUP',
+        LAMEDUCK_APP_PROBES: 'on',
+        LAMEDUCK_LOG: 'off',
+      }),
+    ),
     {
       drainDelay: 3000,
       gracePeriod: 60_000,
@@ -80,19 +86,19 @@ test('environment variables map to options and name themselves when wrong', () =
       logger: false,
     },
   );
-  assert.deepEqual(optionsFromEnv({ LAMEDUCK_ADMIN_PORT: 'off' }), { admin: false });
-  assert.deepEqual(optionsFromEnv({ LAMEDUCK_DRAIN_DELAY: '' }), {});
+  assert.deepEqual(plain(optionsFromEnv({ LAMEDUCK_ADMIN_PORT: 'off' })), { admin: false });
+  assert.deepEqual(plain(optionsFromEnv({ LAMEDUCK_DRAIN_DELAY: '' })), {});
   assert.throws(
     () => optionsFromEnv({ LAMEDUCK_DRAIN_DELAY: '5' }),
-    /`LAMEDUCK_DRAIN_DELAY`: expected a duration .*received "5"/,
+    /LAMEDUCK_DRAIN_DELAY: expected a duration .*received "5"/,
   );
   assert.throws(
     () => optionsFromEnv({ LAMEDUCK_ADMIN_PORT: 'nine' }),
-    /`LAMEDUCK_ADMIN_PORT`: expected a port from 0 to 65535, or off/,
+    /LAMEDUCK_ADMIN_PORT: expected a port from 0 to 65535, or off/,
   );
   assert.throws(
     () => optionsFromEnv({ LAMEDUCK_LOG: 'pretty' }),
-    /`LAMEDUCK_LOG`: expected json or off/,
+    /LAMEDUCK_LOG: expected json or off/,
   );
 });
 

@@ -1,21 +1,59 @@
-import { parseManifests } from '../manifest/parse.js';
+import { type DocumentCache, parseManifests } from '../manifest/parse.js';
 import type { InputError, K8sObject, Source } from '../manifest/types.js';
 import { get } from '../manifest/workload.js';
 import type { Finding, Subject } from './finding.js';
 import { type Dockerfile, parseDockerfile } from './input/dockerfile-parser.js';
 import { buildTopology } from './model/topology.js';
 import { DOCKERFILE_RULES, MANIFEST_RULES } from './rules/registry.js';
-import { type AuditOptions, subjectOf } from './rules/rule.js';
+import { type AuditOptions, subjectOf, WORKLOAD_KINDS } from './rules/rule.js';
 
 export const IGNORE_ANNOTATION = 'lameduck.dev/ignore';
+
+/**
+ * The kinds whose contents some rule reads; the values of the others (Secrets, RBAC, CRDs with their
+ * schemas) are not held in memory, only their kind, namespace and name.
+ */
+const READ_KINDS: ReadonlySet<string> = new Set([
+  ...WORKLOAD_KINDS,
+  'Service',
+  'Ingress',
+  'Namespace',
+  'BackendConfig',
+  'HorizontalPodAutoscaler',
+  'ConfigMap',
+  'ServiceMonitor',
+  'PodMonitor',
+]);
 
 export interface AuditConfig extends AuditOptions {
   /** Rule ids not to run (`--disable`). */
   readonly disabled: ReadonlySet<string>;
+  /** Documents parsed before (by `--fix`'s earlier rounds), so that only changed ones are parsed. */
+  readonly cache?: DocumentCache;
+}
+
+/** An object defined in several files (overlays, per-environment renders): audited per file. */
+export interface Variant {
+  readonly subject: Subject;
+  readonly files: readonly string[];
+}
+
+/** An object or Dockerfile, and the rules that checked it. */
+export interface Checked {
+  readonly file: string;
+  readonly subject: Subject;
+  readonly rules: readonly string[];
 }
 
 export interface AuditResult {
   readonly findings: Finding[];
+  /** Objects with the same kind, namespace and name in more than one file. */
+  readonly variants: readonly Variant[];
+  /**
+   * Every object and Dockerfile audited, with its file and the rules that checked it, for reports
+   * that list passes (JUnit). Listed when asked for: most reports never do.
+   */
+  subjects(): readonly Checked[];
   readonly errors: InputError[];
   /** How many Kubernetes objects and Dockerfiles were read. */
   readonly objects: number;
@@ -63,6 +101,19 @@ function auditDockerfile(dockerfile: Dockerfile, config: AuditConfig, out: Colle
   }
 }
 
+/** Objects with the same kind, namespace and name in more than one file. */
+function variantsOf(objects: readonly K8sObject[]): Variant[] {
+  const files = new Map<string, { subject: Subject; files: string[] }>();
+  for (const o of objects) {
+    const subject = subjectOf(o);
+    const key = `${subject.kind}\0${subject.namespace ?? ''}\0${subject.name}`;
+    const entry = files.get(key) ?? { subject, files: [] };
+    if (!entry.files.includes(o.source.file)) entry.files.push(o.source.file);
+    files.set(key, entry);
+  }
+  return [...files.values()].filter((v) => v.files.length > 1);
+}
+
 /**
  * Audits every source together: Services, Ingresses, Namespaces and BackendConfigs are matched to the
  * workloads they front across files, as `helm template` or `kustomize build` output would be.
@@ -72,18 +123,28 @@ export function audit(sources: readonly Source[], config: AuditConfig): AuditRes
   const errors: InputError[] = [];
   const out = new Collector();
   let dockerfiles = 0;
+  const dockerSubjects: Checked[] = [];
   for (const source of sources) {
     if (source.type === 'dockerfile') {
       dockerfiles++;
       auditDockerfile(parseDockerfile(source), config, out);
+      dockerSubjects.push({
+        file: source.file,
+        subject: { kind: 'Dockerfile', name: 'Dockerfile' },
+        rules: DOCKERFILE_RULES.map((r) => r.id).filter((id) => !config.disabled.has(id)),
+      });
       continue;
     }
-    const parsed = parseManifests(source);
+    const parsed = parseManifests(source, {
+      ...(config.cache ? { cache: config.cache } : {}),
+      keep: (kind) => READ_KINDS.has(kind),
+    });
     for (const o of parsed.objects) objects.push(o);
     for (const e of parsed.errors) errors.push(e);
   }
   const ignores = new Map<string, Set<string>>();
   for (const o of objects) {
+    if (!READ_KINDS.has(o.kind)) continue; // no rule reports on it
     const ids = ignoredBy(o);
     if (ids.size) ignores.set(subjectKey(o.source.file, subjectOf(o)), ids);
   }
@@ -95,6 +156,16 @@ export function audit(sources: readonly Source[], config: AuditConfig): AuditRes
   out.findings.sort(compare);
   return {
     findings: out.findings,
+    variants: variantsOf(objects),
+    subjects: () => [
+      ...dockerSubjects,
+      ...objects.flatMap((o) => {
+        const rules = MANIFEST_RULES.filter(
+          (r) => !config.disabled.has(r.id) && (r.kinds ?? WORKLOAD_KINDS).includes(o.kind),
+        ).map((r) => r.id);
+        return rules.length ? [{ file: o.source.file, subject: subjectOf(o), rules }] : [];
+      }),
+    ],
     errors,
     objects: objects.length + dockerfiles,
     suppressed: out.suppressed,

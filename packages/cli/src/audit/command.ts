@@ -2,8 +2,9 @@ import { defineCommand } from '../args/spec.js';
 import { LameduckError } from '../core/errors.js';
 import { type Io, useColor } from '../core/io.js';
 import { version } from '../main.js';
+import { DocumentCache } from '../manifest/parse.js';
 import type { Source } from '../manifest/types.js';
-import { type AuditConfig, audit } from './audit.js';
+import { type AuditConfig, type AuditResult, audit, type Variant } from './audit.js';
 import type { Severity } from './finding.js';
 import { fixSources } from './fix/fix-sources.js';
 import { writeFixes } from './fix/write-fixes.js';
@@ -11,6 +12,7 @@ import { formatJson } from './format/json.js';
 import { formatJunit } from './format/junit.js';
 import type { Report } from './format/report.js';
 import { formatSarif } from './format/sarif.js';
+import { withTemplateLines } from './format/template-lines.js';
 import { formatText } from './format/text.js';
 import { readSources } from './input/read-sources.js';
 import { parseKubeVersion } from './model/kube-version.js';
@@ -65,6 +67,16 @@ export default defineCommand({
       default: 10_000,
       min: 0,
     },
+    skipUnparsable: {
+      kind: 'boolean',
+      description:
+        'Let files that cannot be audited (unrendered templates, links to nothing, text that is not UTF-8) pass; they are still listed',
+    },
+    stdinFilename: {
+      kind: 'string',
+      description: 'The path findings from stdin (-) are reported under',
+      valueName: '<path>',
+    },
     disable: {
       kind: 'list',
       description: 'Rules not to run (comma-separated ids)',
@@ -79,23 +91,45 @@ export default defineCommand({
     'lameduck audit --format sarif . > lameduck.sarif',
   ],
   async run({ options, positionals, io }) {
+    const fixing = options.fix || options.dryRun;
     const config: AuditConfig = {
       appDrainSeconds: Math.ceil(options.appDrain / 1000),
       kubeVersion: parseKubeVersion(options.kubeVersion),
       disabled: new Set(options.disable),
+      // --fix audits again after each round of fixes: documents are parsed once.
+      ...(fixing ? { cache: new DocumentCache() } : {}),
     };
-    const fixing = options.fix || options.dryRun;
-    const read = await readSources(positionals, { cwd: io.cwd, stdin: io.stdin });
-    if (read.skipped.length) {
-      const first = read.skipped[0]?.file ?? '';
+    const read = await readSources(positionals, {
+      cwd: io.cwd,
+      stdin: io.stdin,
+      ...(options.stdinFilename ? { stdinFilename: options.stdinFilename } : {}),
+    });
+    for (const skipped of read.skipped)
+      io.stderr.write(`lameduck audit: skipped ${skipped.file}: ${skipped.detail}\n`);
+    if (read.skipped.length && !options.skipUnparsable) {
       io.stderr.write(
-        `lameduck audit: skipped ${read.skipped.length} Helm/Go template file(s) such as ${first}; render them first: helm template <release> <chart> | lameduck audit -\n`,
+        `lameduck audit: ${read.skipped.length} file(s) could not be audited (exit 2); --skip-unparsable lets them pass\n`,
       );
     }
     let sources: Source[] = read.sources;
-    if (fixing) sources = await applyFixes(sources, config, io, options.dryRun);
-    const result = audit(sources, config);
+    let wouldChange = false;
+    let afterFix: AuditResult | undefined;
+    if (fixing) {
+      const fixed = await applyFixes(sources, config, io, options.dryRun);
+      sources = fixed.sources;
+      wouldChange = fixed.changed > 0;
+      afterFix = fixed.audited;
+    }
+    // The last round of --fix audited the fixed sources already, when it changed nothing more.
+    const audited = afterFix ?? audit(sources, config);
+    const result = {
+      ...audited,
+      findings: await withTemplateLines(audited.findings, sources, io.cwd),
+    };
+    for (const variant of result.variants)
+      io.stderr.write(`lameduck audit: ${variantNote(variant)}\n`);
     if (result.objects === 0 && result.errors.length === 0) {
+      if (read.skipped.length) return 2;
       // An empty `helm template` stream is a failed render, not a clean chart.
       throw new LameduckError(
         'ERR_LAMEDUCK_AUDIT_NO_OBJECTS',
@@ -104,17 +138,24 @@ export default defineCommand({
       );
     }
     // The fixed stream (stdin) or the diff (--dry-run) owns stdout; the report then goes to stderr.
-    const out =
-      fixing && (options.dryRun || sources.some((s) => s.file === '-')) ? io.stderr : io.stdout;
-    const report: Report = { result, toolVersion: version(), fixing };
+    const out = fixing && (options.dryRun || sources.some((s) => s.stdin)) ? io.stderr : io.stdout;
+    const report: Report = { result, toolVersion: version(), fixing, skipped: read.skipped };
     const color = useColor(io, out === io.stdout ? 'stdout' : 'stderr');
     out.write(FORMATS[options.format](report, color));
-    if (result.errors.length) return 2;
+    if (result.errors.length || (read.skipped.length && !options.skipUnparsable)) return 2;
+    // A dry run that would change a file fails, so CI can require fixes to be applied.
+    if (options.dryRun && wouldChange) return 1;
     if (options.failOn === 'never') return 0;
     const threshold = RANK[options.failOn as Severity];
     return result.findings.some((f) => RANK[f.severity] >= threshold) ? 1 : 0;
   },
 });
+
+/** `Deployment default/web is defined in 3 files (a.yaml, b.yaml, c.yaml): …` */
+function variantNote(variant: Variant): string {
+  const { kind, namespace, name } = variant.subject;
+  return `${kind} ${namespace ? `${namespace}/` : ''}${name} is defined in ${variant.files.length} files (${variant.files.join(', ')}): audited as variants, each with the objects of its own file or folder, not merged`;
+}
 
 const FORMATS: Readonly<
   Record<'text' | 'json' | 'sarif' | 'junit', (report: Report, color: boolean) => string>
@@ -134,8 +175,8 @@ async function applyFixes(
   config: AuditConfig,
   io: Io,
   dryRun: boolean,
-): Promise<Source[]> {
-  const { changed, fixed, refused } = fixSources(sources, config);
+): Promise<{ sources: Source[]; changed: number; audited: AuditResult | undefined }> {
+  const { changed, fixed, refused, audited } = fixSources(sources, config);
   for (const file of refused) {
     io.stderr.write(
       `lameduck audit: left ${file} unchanged: a fix would have made it invalid YAML (please report this)\n`,
@@ -145,8 +186,12 @@ async function applyFixes(
   io.stderr.write(
     `lameduck audit: ${dryRun ? 'would fix' : 'fixed'} ${fixed} finding(s) in ${changed.size} file(s)\n`,
   );
-  return sources.map((s) => {
-    const after = changed.get(s.file)?.after;
-    return after === undefined ? s : { ...s, text: after };
-  });
+  return {
+    audited,
+    changed: changed.size,
+    sources: sources.map((s) => {
+      const after = changed.get(s.file)?.after;
+      return after === undefined ? s : { ...s, text: after };
+    }),
+  };
 }

@@ -25,6 +25,11 @@ export interface Finding {
   /** The path as given (relative to the working directory), or `-` for stdin. */
   readonly file: string;
   readonly position: Position;
+  /**
+   * The chart template the object was rendered from (Helm's `# Source:` comment), when known, and the
+   * line in it where the finding's key is, when the template is on disk and the key is there once.
+   */
+  readonly template?: { readonly file: string; readonly line?: number };
   readonly subject: Subject;
   readonly container?: string;
   /** What is wrong here, with this object's values. */

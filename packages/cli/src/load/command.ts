@@ -1,71 +1,182 @@
 // `lameduck load`: the command's edge. It reads the parsed flags, picks the system clock, prepares
 // the output files, starts the command after `--`, runs the load and reports; the rest of load/
-// receives what it needs as arguments.
+// receives what it needs as arguments. `lameduck load merge …` is handled in cli/merge-command.ts.
 import type { Writable } from 'node:stream';
 import { defineCommand } from '../args/spec.js';
+import { anySignal } from '../core/abort.js';
 import { type Clock, sleep, systemClock } from '../core/clock.js';
-import { usageError } from '../core/errors.js';
 import { useColor } from '../core/io.js';
-import { type OutputTarget, prepareOutput, writeOutput } from '../core/output.js';
+import { writeOutput } from '../core/output.js';
 import { LOAD_FLAGS, type LoadContext } from './cli/flags.js';
-import { loadOptionsFromFlags } from './cli/options-from-flags.js';
+import { runMerge } from './cli/merge-command.js';
+import { loadOptionsFromFlags, thresholdsFromFlags } from './cli/options-from-flags.js';
+import { prepareReports, stdoutTaken } from './cli/reports.js';
+import {
+  checkThresholds,
+  type RunProgress,
+  type Thresholds,
+  verdictSettled,
+} from './cli/thresholds.js';
 import { verdictOf } from './cli/verdict.js';
-import { startWatchedCommand } from './cli/watched-command.js';
+import { commandSucceeded, startWatchedCommand } from './cli/watched-command.js';
+import { constantArrivals, rampArrivals } from './engine/arrivals.js';
+import type { LoadOptions } from './options.js';
 import { htmlReport } from './report/html.js';
-import { type CommandOutcome, jsonReport, type LoadReport } from './report/json.js';
+import { type CommandOutcome, jsonReport, type LoadReport, REPORT_VERSION } from './report/json.js';
+import { junitReport } from './report/junit.js';
 import { Progress } from './report/progress.js';
 import { ansi, plain, textReport } from './report/text.js';
-import type { LoadResult } from './result.js';
+import type { LoadResult, RequestRecord } from './result.js';
 import { runLoad } from './run-load.js';
 
-const writesToStdout = (target: OutputTarget | undefined) =>
-  target?.kind === 'stream' && target.fd === 1;
-
-/** Checks before the run that every report can be written where asked; undefined when not asked. */
-async function prepareReports(context: LoadContext) {
-  const { options, io } = context;
-  const json =
-    options.json === undefined ? undefined : await prepareOutput('--json', options.json, io);
-  const html =
-    options.html === undefined ? undefined : await prepareOutput('--html', options.html, io);
-  if (writesToStdout(json) && writesToStdout(html)) {
-    throw usageError('lameduck load: --json and --html cannot both write to standard output');
-  }
-  return { json, html };
+/** The signal lameduck received (`received SIGINT`), to pass on to the command. */
+function receivedSignal(signal: AbortSignal): NodeJS.Signals {
+  const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
+  return (/\b(SIG[A-Z]+)\b/.exec(reason)?.[1] as NodeJS.Signals | undefined) ?? 'SIGTERM';
 }
 
-/** Runs the command after `--` while the load runs; ends the load --tail after it exits. */
-async function watchCommand(
-  context: LoadContext,
+/** How many requests the whole run schedules, when that is known in advance. */
+function expectedRequests(options: LoadOptions): number | null {
+  if (options.durationMs === undefined || options.closedLoop) return null;
+  const arrivals = options.ramp
+    ? rampArrivals(options.ramp)
+    : constantArrivals(options.rate as number);
+  return arrivals.countBefore(options.durationMs) * 1;
+}
+
+interface Supervision {
+  readonly end: AbortController;
+  readonly clock: Clock;
+  readonly output: Writable;
+  /** When the load started, on the clock. */
+  readonly loadStart: number;
+  /** The whole run's bound (an explicit --duration), or undefined. */
+  readonly durationMs: number | undefined;
+  /** Whether `--abort-on-fail` ended the run (the command is then stopped, not timed out). */
+  readonly abortedOnFail: () => boolean;
+}
+
+/**
+ * Runs the command after `--`: after `--before` of load, until it exits (not until its output pipes
+ * close), then `--tail` more of load. An explicit `--duration` bounds it all: a command still running
+ * then gets SIGTERM, and SIGKILL `--kill-after` later (`timed-out`). Ctrl-C or SIGTERM to lameduck
+ * is passed on to it.
+ */
+async function superviseCommand(context: LoadContext, s: Supervision): Promise<CommandOutcome> {
+  const { options, io, signal } = context;
+  const { end, clock, loadStart } = s;
+  const since = (t: number) => Math.round(t - loadStart);
+  const deadline = new AbortController();
+  const cancelDeadline =
+    s.durationMs === undefined
+      ? () => {}
+      : clock.setTimer(
+          () => deadline.abort(),
+          Math.max(0, s.durationMs - (clock.now() - loadStart)),
+          true,
+        );
+  const stop = anySignal(signal, end.signal, deadline.signal);
+  try {
+    await sleep(clock, options.before, stop);
+    if (stop.aborted) {
+      // interrupted (or over) during the baseline: the command never started
+      const now = since(clock.now());
+      return {
+        argv: [...context.rest],
+        exitCode: null,
+        signal: null,
+        error: 'the run ended during --before, before it started',
+        durationMs: 0,
+        timedOut: false,
+        startedAtMs: now,
+        endedAtMs: now,
+      };
+    }
+    const command = startWatchedCommand(
+      context.rest,
+      io,
+      { stdout: s.output, stderr: io.stderr },
+      clock,
+    );
+    const stopped = new Promise<'stopped'>((resolve) => {
+      if (stop.aborted) resolve('stopped');
+      else stop.addEventListener('abort', () => resolve('stopped'), { once: true });
+    });
+    const first = await Promise.race([command.done, stopped]);
+    let outcome: CommandOutcome;
+    if (first !== 'stopped') {
+      outcome = first;
+      if (outcome.error === null) await sleep(clock, options.tail, stop);
+    } else if (signal.aborted) {
+      outcome = await command.terminate(receivedSignal(signal), options.killAfter, false);
+    } else {
+      // --duration ended (timed out), or --abort-on-fail stopped the run
+      outcome = await command.terminate('SIGTERM', options.killAfter, !s.abortedOnFail());
+    }
+    await command.detach();
+    return {
+      ...outcome,
+      startedAtMs: since(outcome.startedAtMs),
+      endedAtMs: since(outcome.endedAtMs),
+    };
+  } finally {
+    cancelDeadline();
+    end.abort();
+  }
+}
+
+/** `--abort-on-fail`: ends the run as soon as a threshold can no longer pass. */
+function abortOnFail(
+  thresholds: Thresholds,
+  expected: number | null,
   end: AbortController,
-  stdout: Writable,
-  clock: Clock,
-): Promise<CommandOutcome> {
-  const { io, signal } = context;
-  const command = startWatchedCommand(context.rest, io, { stdout, stderr: io.stderr }, clock);
-  const onAbort = () => command.kill('SIGTERM');
-  signal.addEventListener('abort', onAbort, { once: true });
-  const outcome = await command.done;
-  signal.removeEventListener('abort', onAbort);
-  if (outcome.error === null) await sleep(clock, context.options.tail, signal);
-  end.abort();
-  return outcome;
+): { onRequest: (r: RequestRecord) => void; reason: () => string | null } {
+  const progress: RunProgress = { failed: 0, failures: {}, slow: 0 };
+  let reason: string | null = null;
+  return {
+    onRequest(record) {
+      if (record.outcome === 'ok') {
+        if (thresholds.maxP99Ms !== null && record.latencyMs > thresholds.maxP99Ms) progress.slow++;
+      } else {
+        progress.failed++;
+        progress.failures[record.outcome] = (progress.failures[record.outcome] ?? 0) + 1;
+      }
+      if (reason !== null) return;
+      reason = verdictSettled(progress, thresholds, expected);
+      if (reason !== null) end.abort();
+    },
+    reason: () => reason,
+  };
 }
 
 async function run(context: LoadContext): Promise<number> {
+  if (context.positionals[0] === 'merge') return runMerge(context);
   const { options, io } = context;
   const clock = systemClock;
   // every check that can fail happens here, before the command starts or a request is sent
   const loadOptions = await loadOptionsFromFlags(context);
+  const thresholds = thresholdsFromFlags(context);
   const reports = await prepareReports(context);
-  // standard output carries the JSON (or HTML) report: the text and the command's output go to stderr
-  const stdoutTaken = writesToStdout(reports.json) || writesToStdout(reports.html);
-  const text = stdoutTaken ? io.stderr : io.stdout;
-  const live =
-    !options.quiet && context.rest.length === 0 && io.stderr.isTTY === true && !io.env.CI;
+  // standard output carries a report: the text and the command's output go to stderr
+  const text = stdoutTaken(reports) ? io.stderr : io.stdout;
+  const withCommand = context.rest.length > 0;
+  const live = !options.quiet && !withCommand && io.stderr.isTTY === true && !io.env.CI;
   const progress = live ? new Progress((t) => io.stderr.write(t)) : undefined;
   const end = new AbortController();
-  const commandDone = context.rest.length > 0 ? watchCommand(context, end, text, clock) : undefined;
+  const watch = options.abortOnFail
+    ? abortOnFail(thresholds, expectedRequests(loadOptions), end)
+    : undefined;
+  const loadStart = clock.now();
+  const commandDone = withCommand
+    ? superviseCommand(context, {
+        end,
+        clock,
+        output: text,
+        loadStart,
+        durationMs: context.given.has('duration') ? options.duration : undefined,
+        abortedOnFail: () => (watch?.reason() ?? null) !== null,
+      })
+    : undefined;
   let result: LoadResult;
   try {
     result = await runLoad(
@@ -73,6 +184,7 @@ async function run(context: LoadContext): Promise<number> {
         ...loadOptions,
         signal: context.signal,
         endSignal: end.signal,
+        ...(watch ? { onRequest: watch.onRequest } : {}),
         ...(progress ? { onSecond: (s) => progress.second(s) } : {}),
       },
       { clock },
@@ -82,23 +194,50 @@ async function run(context: LoadContext): Promise<number> {
     progress?.clear();
   }
   const command = await commandDone;
-  const verdict = verdictOf(result, options.maxFailures, command);
+  const checks = checkThresholds(result, thresholds);
+  const abortedOnFail = watch?.reason() ?? null;
+  const verdict = verdictOf({
+    result,
+    checks,
+    command,
+    interrupted: context.signal.aborted,
+    abortedOnFail,
+  });
   if (reports.json) {
     const report: LoadReport = {
+      version: REPORT_VERSION,
       ...result,
       ...(command ? { command } : {}),
       passed: verdict.passed,
+      thresholds: checks,
+      abortedOnFail,
     };
     await writeOutput(reports.json, jsonReport(report), io);
   }
   if (reports.html) {
-    const page = htmlReport({ result, passed: verdict.passed, verdict: verdict.text, command });
+    const page = htmlReport({
+      result,
+      passed: verdict.passed,
+      verdict: verdict.text,
+      command,
+      checks,
+    });
     await writeOutput(reports.html, page, io);
   }
-  const paint = useColor(io, stdoutTaken ? 'stderr' : 'stdout') ? ansi : plain;
+  if (reports.junit) {
+    const xml = junitReport({
+      result,
+      checks,
+      command,
+      verdict: verdict.text,
+      commandSucceeded: command === undefined || commandSucceeded(command),
+    });
+    await writeOutput(reports.junit, xml, io);
+  }
+  const paint = useColor(io, text === io.stderr ? 'stderr' : 'stdout') ? ansi : plain;
   if (!options.quiet) {
     const line = verdict.passed ? paint.ok(verdict.text) : paint.bad(verdict.text);
-    text.write(`${textReport(result, paint)}${line}\n`);
+    text.write(`${textReport(result, paint, { command, checks })}${line}\n`);
   } else if (!verdict.passed) io.stderr.write(`lameduck load: ${verdict.text}\n`);
   return verdict.exitCode;
 }
@@ -109,19 +248,29 @@ const load = defineCommand({
   description:
     'Sends requests at a fixed rate (open model) and counts every failed request by class\n' +
     '(refused, reset, closed-before-response, timeout, dns, tls, http-502, http-503, http-504,\n' +
-    'http-5xx, other) on a per-second timeline. Latency counts from the scheduled send time.\n' +
-    'With `-- <command>`, the load runs while the command runs (e.g. a rollout), plus --tail.\n' +
+    'http-5xx, goaway-<code>, …) on a per-second timeline. Latency counts from the scheduled send.\n' +
+    'With `-- <command>`, the load starts --before the command, runs while it runs, plus --tail.\n' +
     '`--json -` writes the JSON result to standard output (the text report then goes to stderr).\n' +
-    'Exit codes: 0 when at most --max-failures requests failed, 1 when more failed or the command\n' +
-    'failed, 2 for usage errors (found before any request is sent), 130 when interrupted.',
-  positionals: [{ name: 'url', description: 'http:// or https:// URL to load', required: true }],
+    '`lameduck load merge a.json b.json … [--html f] [--json f]` combines the reports of several runs.\n' +
+    'Exit codes: 0 when every threshold holds (by default: no request failed), 1 when one does not\n' +
+    'or the command failed, 2 for usage errors (found before any request is sent), 130 when\n' +
+    'interrupted.',
+  positionals: [
+    {
+      name: 'url',
+      description: 'http:// or https:// URL to load (or: merge <report.json>...)',
+      variadic: true,
+    },
+  ],
   rest: 'Run this command (e.g. a rollout) and load the URL for as long as it runs',
   options: LOAD_FLAGS,
   examples: [
     'lameduck load http://127.0.0.1:8080/health --rate 500 --duration 30s',
     'lameduck load https://api.example.test/health --json result.json -- kubectl rollout restart deploy/api',
-    'lameduck load http://localhost:3000/ --keepalive off --max-failures 5 --html report.html',
+    'lameduck load http://localhost:3000/ --keepalive off --max-failure-rate 0.1 --junit load.xml',
+    'lameduck load --targets targets.json --ramp 100..2000/1m --max-p99 250ms --abort-on-fail',
     'lameduck load http://127.0.0.1:8080/ --duration 5s --quiet --json - | jq .totals',
+    'lameduck load merge pod-0.json pod-1.json pod-2.json --html report.html',
   ],
   run,
 });

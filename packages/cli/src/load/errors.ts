@@ -1,7 +1,11 @@
 import { LameduckError } from '../core/errors.js';
 
 /** Stable codes of the load checker's errors (docs/load.md lists each). */
-export type LoadErrorCode = 'ERR_LAMEDUCK_LOAD_INVALID_OPTION' | 'ERR_LAMEDUCK_LOAD_BODY_FILE';
+export type LoadErrorCode =
+  | 'ERR_LAMEDUCK_LOAD_INVALID_OPTION'
+  | 'ERR_LAMEDUCK_LOAD_BODY_FILE'
+  | 'ERR_LAMEDUCK_LOAD_TARGETS'
+  | 'ERR_LAMEDUCK_LOAD_MERGE';
 
 /**
  * An error of `runLoad` or `lameduck load`, with a stable `code` and the offending `option` (the name

@@ -3,13 +3,38 @@
  * part of a stable contract (see docs/load.md).
  */
 
+/**
+ * The classes of HTTP/2 connections closed by a GOAWAY with an error code (RFC 9113 §7): `goaway-`
+ * and the code's name. A code the RFC does not define counts as `goaway-internal-error` (§7 allows
+ * treating it so); its number is kept in the failure samples.
+ */
+export const GOAWAY_CLASSES = [
+  'goaway-protocol-error',
+  'goaway-internal-error',
+  'goaway-flow-control-error',
+  'goaway-settings-timeout',
+  'goaway-stream-closed',
+  'goaway-frame-size-error',
+  'goaway-refused-stream',
+  'goaway-cancel',
+  'goaway-compression-error',
+  'goaway-connect-error',
+  'goaway-enhance-your-calm',
+  'goaway-inadequate-security',
+  'goaway-http-1-1-required',
+] as const;
+
 /** How a failed request failed. Stable names, used in text, JSON and HTML alike. */
 export type FailureClass =
   | 'refused'
   | 'reset'
   | 'closed-before-response'
+  | (typeof GOAWAY_CLASSES)[number]
   | 'timeout'
   | 'dns'
+  | 'dns-timeout'
+  | 'host-unreachable'
+  | 'network-unreachable'
   | 'tls'
   | 'http-502'
   | 'http-503'
@@ -23,8 +48,12 @@ export const FAILURE_CLASSES: readonly FailureClass[] = [
   'refused',
   'reset',
   'closed-before-response',
+  ...GOAWAY_CLASSES,
   'timeout',
   'dns',
+  'dns-timeout',
+  'host-unreachable',
+  'network-unreachable',
   'tls',
   'http-502',
   'http-503',
@@ -46,7 +75,7 @@ export interface RequestRecord {
 }
 
 export interface Totals {
-  /** Requests due by the schedule. Every one ends as ok or failed. */
+  /** Requests due by the schedule. Every one ends as ok, failed or cancelled. */
   scheduled: number;
   /** Requests the client started (connection attempt or write). */
   sent: number;
@@ -54,6 +83,17 @@ export interface Totals {
   failed: number;
   /** Requests the client itself started later than `lateThresholdMs` after they were due. */
   late: number;
+  /**
+   * Requests sent a second time because the server refused their first stream without processing
+   * it (HTTP/2: above a GOAWAY's last stream id, or REFUSED_STREAM). Each is also counted once as
+   * ok or failed, by what happened to the retry.
+   */
+  retried: number;
+  /**
+   * Requests without an outcome because the run was aborted (`signal`): still in flight (or waiting
+   * for a connection) one second after the abort. Neither ok nor failed.
+   */
+  cancelled: number;
 }
 
 /** Latency percentiles of successful requests, in ms from the scheduled send time; null without any. */
@@ -71,6 +111,10 @@ export interface TimelineSecond {
   ok: number;
   failures: Partial<Record<FailureClass, number>>;
   late: number;
+  /** Requests of this second that were retried (see `Totals.retried`). */
+  retried: number;
+  /** Requests of this second cancelled by an abort (see `Totals.cancelled`). */
+  cancelled: number;
   p50: number | null;
   p99: number | null;
 }
@@ -84,10 +128,15 @@ export interface FailureSample {
 
 /** The options a run used, with every default filled in (JSON-safe). */
 export interface ResolvedOptionsRecord {
+  /** The first target's URL (see `LoadResult.targets` for all). */
   url: string;
+  /** Requests per second; null in the closed loop. With a ramp: the rate it ends at. */
   rate: number | null;
+  /** The rate's ramp, when the rate is not constant. */
+  ramp: { from: number; to: number; durationMs: number } | null;
   durationMs: number | null;
-  connections: number;
+  /** Upper bound of the pool; `auto`: sized from rate × observed latency. */
+  connections: number | 'auto';
   keepalive: boolean;
   maxRequestsPerConnection: number;
   timeoutMs: number;
@@ -104,11 +153,53 @@ export interface ResolvedOptionsRecord {
 export interface ClientHealth {
   /** Late sends that waited for a free connection; the other late sends lacked CPU time. */
   lateWaitingForConnection: number;
+  /** Sends that waited for a free connection at all (late or not). */
+  waitedForConnection: number;
+  /** The most connections (HTTP/2: sessions) open at once. */
+  peakConnections: number;
+  /** The largest pool size `auto` reached; null when `connections` was fixed. */
+  autoConnectionLimit: number | null;
+  /** Requests that waited for a connection until their timeout: failed (`timeout`), never sent. */
+  neverSent: number;
   /** Event-loop delay of the load generator itself, in ms. */
   eventLoopDelayP99: number;
   eventLoopDelayMax: number;
   /** Warnings about figures the client may have distorted. */
   warnings: string[];
+}
+
+/** A histogram's non-empty buckets, as `Histogram.toSparse()` gives them. */
+export interface SparseHistogram {
+  /** Relative precision 2^-bits of the bucket layout. */
+  precisionBits: number;
+  /** The exact largest value, µs (0 when empty). */
+  max: number;
+  /** `[index, count, index, count, …]`, indexes ascending. */
+  buckets: number[];
+}
+
+/**
+ * The latency histograms behind the percentiles (successful requests, µs from the scheduled send),
+ * so that runs made on several machines can be merged exactly (`lameduck load merge`).
+ */
+export interface LatencyHistograms {
+  /** The bucket layout: 1 = log-linear as in engine/histogram.ts. A merge refuses other versions. */
+  version: 1;
+  overall: SparseHistogram;
+  /** One per timeline row, in the same order. */
+  seconds: SparseHistogram[];
+}
+
+/** What happened to the requests of one target (one `--url`, or one entry of `--targets`). */
+export interface TargetSummary {
+  url: string;
+  method: string;
+  weight: number;
+  scheduled: number;
+  ok: number;
+  failed: number;
+  cancelled: number;
+  failures: Partial<Record<FailureClass, number>>;
 }
 
 export interface LoadResult {
@@ -126,4 +217,7 @@ export interface LoadResult {
   samples: FailureSample[];
   client: ClientHealth;
   options: ResolvedOptionsRecord;
+  /** Per target, in the order given (one entry for a single URL). */
+  targets: TargetSummary[];
+  histograms: LatencyHistograms;
 }

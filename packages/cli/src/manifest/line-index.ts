@@ -31,6 +31,29 @@ export interface Chunk {
 const MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
 
 /**
+ * What a chunk holds after its marker, without splitting it into lines (streams are large): nothing
+ * but blank and comment lines, only directives (`%YAML`, `%TAG`), or content. Stops at the first
+ * content line.
+ */
+function contentOf(text: string): 'empty' | 'directives' | 'content' {
+  let directives = false;
+  let at = text.startsWith('---') || text.startsWith('...') ? 3 : 0;
+  while (at < text.length) {
+    let i = at;
+    while (text[i] === ' ' || text[i] === '\t' || text[i] === '\r') i++;
+    const c = text[i];
+    if (c !== undefined && c !== '\n' && c !== '#') {
+      if (c !== '%' || i !== at) return 'content';
+      directives = true;
+    }
+    const eol = text.indexOf('\n', i);
+    if (eol === -1) break;
+    at = eol + 1;
+  }
+  return directives ? 'directives' : 'empty';
+}
+
+/**
  * Splits a YAML stream at document markers (`---`, `...` at the start of a line). YAML forbids those
  * at the start of a line inside content, so this split is exact; each chunk starts at its marker.
  */
@@ -46,11 +69,10 @@ export function splitDocuments(text: string): Chunk[] {
   const chunks: Chunk[] = [];
   let directives: Chunk | undefined;
   for (const chunk of raw) {
-    const body = chunk.text.replace(/^(---|\.\.\.)/, '');
-    const lines = body.split('\n').filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
-    if (lines.length === 0) continue;
+    const kind = contentOf(chunk.text);
+    if (kind === 'empty') continue;
     // `%YAML 1.2` and `%TAG` lines belong to the document after them.
-    if (lines.every((l) => l.startsWith('%'))) {
+    if (kind === 'directives') {
       directives = directives ?? chunk;
       continue;
     }

@@ -33,6 +33,8 @@ export type SyntaxNode =
       readonly valueStart: number;
       readonly valueEnd: number;
       readonly quoted: 'none' | 'single' | 'double' | 'block';
+      /** The parser's event: style, chomping and indentation, to decode an edited copy exactly. */
+      readonly event?: ScalarEvent;
     })
   | (Base & { readonly kind: 'alias' });
 
@@ -54,6 +56,7 @@ function scalar(event: ScalarEvent): SyntaxNode {
     valueStart: event.valueStart,
     valueEnd: event.valueEnd,
     quoted,
+    event,
   };
 }
 
@@ -61,6 +64,17 @@ function scalar(event: ScalarEvent): SyntaxNode {
 export function buildTree(text: string, events: readonly Event[]): SyntaxNode | undefined {
   let i = 0;
   const atPop = () => (events[i] as Event).type === EVENT_ID.POP;
+  /** A flow collection ends after its closing bracket: past spaces, line breaks, commas, comments. */
+  const closing = (from: number, bracket: string): number => {
+    let at = Math.max(from, 0);
+    while (at < text.length && text[at] !== bracket) {
+      if (text[at] === '#') {
+        const eol = text.indexOf('\n', at);
+        at = eol === -1 ? text.length : eol;
+      } else at++;
+    }
+    return at < text.length ? at + 1 : from;
+  };
 
   function mapping(event: MappingEvent): SyntaxNode {
     const entries: MapEntry[] = [];
@@ -76,13 +90,8 @@ export function buildTree(text: string, events: readonly Event[]): SyntaxNode | 
       end = Math.max(end, keyNode.end, value.end);
     }
     i++;
-    return {
-      kind: 'map',
-      start: event.start,
-      end,
-      flow: event.style === COLLECTION_STYLE.FLOW,
-      entries,
-    };
+    const flow = event.style === COLLECTION_STYLE.FLOW;
+    return { kind: 'map', start: event.start, end: flow ? closing(end, '}') : end, flow, entries };
   }
 
   function sequence(event: SequenceEvent): SyntaxNode {
@@ -94,13 +103,8 @@ export function buildTree(text: string, events: readonly Event[]): SyntaxNode | 
       end = Math.max(end, item.end);
     }
     i++;
-    return {
-      kind: 'seq',
-      start: event.start,
-      end,
-      flow: event.style === COLLECTION_STYLE.FLOW,
-      items,
-    };
+    const flow = event.style === COLLECTION_STYLE.FLOW;
+    return { kind: 'seq', start: event.start, end: flow ? closing(end, ']') : end, flow, items };
   }
 
   function node(): SyntaxNode {

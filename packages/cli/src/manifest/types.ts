@@ -21,6 +21,10 @@ export interface Source {
   readonly type: 'yaml' | 'dockerfile';
   /** For a Dockerfile read from disk: the `scripts` of the package.json beside it, if any. */
   readonly scripts?: Readonly<Record<string, string>>;
+  /** How the bytes were encoded, when not UTF-8 (a fix is written back the same way). */
+  readonly encoding?: 'utf-16le' | 'utf-16be';
+  /** Read from standard input (`file` is then `-` or the `--stdin-filename`). */
+  readonly stdin?: boolean;
 }
 
 /** The YAML syntax of an object: its node, and where its document starts in the source. */

@@ -48,7 +48,7 @@ test('usage errors exit 2 and name the flag, what it expects and what it got', a
   assert.equal(version.code, 2);
   assert.match(
     version.stderr,
-    /--kube-version expects a Kubernetes version such as 1\.30, got "latest"/,
+    /--kube-version expects a Kubernetes version such as 1\.30 \(1\.x\), got "latest"/,
   );
   const rule = await runCli(['audit', '--disable', 'no-such-rule', '-']);
   assert.equal(rule.code, 2);
@@ -164,7 +164,7 @@ test('--fix rewrites files atomically and the result audits clean; --dry-run wri
     assert.match(preview.stdout, /^--- a\/web\.yaml\n\+\+\+ b\/web\.yaml\n@@ /);
     assert.match(preview.stdout, /^\+ {10}lifecycle:$/m);
     assert.equal(readFileSync(join(dir, 'web.yaml'), 'utf8'), text);
-    assert.equal(preview.code, 0, preview.stderr);
+    assert.equal(preview.code, 1, 'a dry run that would change a file exits 1');
 
     const fixed = await runCli(['audit', '--fix', 'web.yaml'], { cwd: dir });
     assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
@@ -192,7 +192,7 @@ test('absolute paths are read and fixed where they are, whatever the working dir
   }
 });
 
-test('in directories, Helm templates are skipped with a hint and non-manifests are ignored', async () => {
+test('in directories, Helm templates are listed as skipped (exit 2 unless --skip-unparsable) and non-manifests are ignored', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lameduck-audit-'));
   try {
     mkdirSync(join(dir, 'chart', 'templates'), { recursive: true });
@@ -211,12 +211,14 @@ test('in directories, Helm templates are skipped with a hint and non-manifests a
     writeFileSync(join(dir, 'dockerfile.ts'), 'export const notADockerfile = true;\n');
     writeFileSync(join(dir, 'web.yaml'), app(GOOD_CONTAINER));
     const run = await runCli(['audit', '.'], { cwd: dir });
-    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.equal(run.code, 2, run.stdout + run.stderr);
     assert.match(run.stdout, /No problems in 2 objects/);
     assert.match(
       run.stderr,
-      /skipped 1 Helm\/Go template file\(s\) such as chart\/templates\/deployment\.yaml; render them first: helm template/,
+      /skipped chart\/templates\/deployment\.yaml: a Helm\/Go template: render it first \(helm template/,
     );
+    const lenient = await runCli(['audit', '--skip-unparsable', '.'], { cwd: dir });
+    assert.equal(lenient.code, 0, lenient.stdout + lenient.stderr);
     // Named explicitly, a template is audited, and its parse error reported.
     const explicit = await runCli(['audit', 'chart/templates/deployment.yaml'], { cwd: dir });
     assert.equal(explicit.code, 2);

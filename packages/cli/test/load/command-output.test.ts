@@ -114,7 +114,10 @@ test('--html - writes the page to standard output; --json and --html cannot both
         cwd: dir,
       });
       assert.equal(both.code, 2);
-      assert.match(both.stderr, /--json and --html cannot both write to standard output/);
+      assert.match(
+        both.stderr,
+        /only one of --json, --html and --junit can write to standard output/,
+      );
       assert.equal(seen(), 0, 'no request was sent');
     },
   );

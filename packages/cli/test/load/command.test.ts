@@ -36,7 +36,7 @@ const USAGE_ERRORS: [string[], RegExp][] = [
   ],
   [
     ['load', 'http://127.0.0.1/', '--connections', '0'],
-    /--connections expects a whole number >= 1, got "0"/,
+    /--connections expects a whole number >= 1, or auto, got "0"/,
   ],
   [
     ['load', 'http://127.0.0.1/', '-H', 'no colon'],
@@ -52,7 +52,19 @@ const USAGE_ERRORS: [string[], RegExp][] = [
   ],
   [
     ['load', 'http:///', '--rate', '5'],
-    /^lameduck load: <url> expects an absolute http:\/\/ or https:\/\/ URL, got "http:\/\/\/"/,
+    /^lameduck load: <url> expects a URL with a host after "\/\/", got "http:\/\/\/"/,
+  ],
+  [
+    ['load', 'http:///path', '--rate', '5'],
+    /^lameduck load: <url> expects a URL with a host after "\/\/", got "http:\/\/\/path"/,
+  ],
+  [
+    ['load', 'http://127.0.0.1:99999/'],
+    /^lameduck load: <url> expects a port from 1 to 65535 in "http:\/\/127.0.0.1:99999\/", got 99999/,
+  ],
+  [
+    ['load', 'http://127.0.0.1/', '--rate', '1e9', '--duration', '1ms'],
+    /^lameduck load: --rate expects at most 100000 requests per second from one process .*, got 1000000000/,
   ],
   [
     ['load', 'http://127.0.0.1/', '--body', 'a', '--body-file', 'b'],
@@ -91,7 +103,14 @@ test('failed requests exit 1 unless within --max-failures; --json writes the doc
   assert.match(failing.stdout, /FAILED: 10 of 10 requests failed \(--max-failures 0\)/);
   const report = JSON.parse(readFileSync(json, 'utf8')) as LoadReport;
   const { late, ...totals } = report.totals;
-  assert.deepEqual(totals, { scheduled: 10, sent: 10, ok: 0, failed: 10 });
+  assert.deepEqual(totals, {
+    scheduled: 10,
+    sent: 10,
+    ok: 0,
+    failed: 10,
+    retried: 0,
+    cancelled: 0,
+  });
   assert.ok(late >= 0 && late <= 10);
   assert.equal(report.failures.refused, 10);
   assert.equal(report.passed, false);
@@ -101,6 +120,8 @@ test('failed requests exit 1 unless within --max-failures; --json writes the doc
     ok: 0,
     failures: { refused: 10 },
     late,
+    retried: 0,
+    cancelled: 0,
     p50: null,
     p99: null,
   });
@@ -257,6 +278,8 @@ test('Ctrl-C ends the run early, stops the command, still reports, and exits 130
           url,
           '--rate',
           '50',
+          '--before',
+          '100ms',
           '--json',
           json,
           '--',

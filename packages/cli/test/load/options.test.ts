@@ -17,7 +17,7 @@ test('invalid options are rejected before any request, naming the option', async
     message: /"rate": expected a number of requests per second > 0, received -5/,
   });
   await assert.rejects(runLoad({ url: 'http://127.0.0.1/', rate: 1, connections: 1.5 }), {
-    message: /"connections": expected a whole number >= 1, received 1.5/,
+    message: /"connections": expected a whole number >= 1 \(or auto\), received 1.5/,
   });
   await assert.rejects(
     runLoad({ url: 'http://127.0.0.1/', rate: 1, headers: { 'x-a': 'b\r\nc' } }),
@@ -57,7 +57,8 @@ test('with the flags the options came from, errors name the flag instead', () =>
 test('defaults are filled in once', () => {
   const resolved = resolveOptions({ url: 'http://127.0.0.1:8080/x?y=1', rate: 10, method: 'post' });
   assert.equal(resolved.method, 'POST');
-  assert.equal(resolved.connections, 64);
+  assert.equal(resolved.connections, 'auto');
+  assert.equal(resolveOptions({ url: 'http://127.0.0.1/', closedLoop: true }).connections, 64);
   assert.equal(resolved.timeoutMs, 10_000);
   assert.equal(resolved.durationMs, null);
   assert.equal(resolved.url.href, 'http://127.0.0.1:8080/x?y=1');

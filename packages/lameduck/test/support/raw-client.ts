@@ -1,6 +1,7 @@
 // A raw HTTP/1.1 client over one TCP connection: it shows exactly what the server sent (headers,
 // FIN, RST), which node:http's agent hides.
 import { connect, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 
 export interface RawResponse {
   status: number;
@@ -40,6 +41,17 @@ export class RawClient {
     return new Promise((resolve, reject) => {
       const socket = connect({ port, host, allowHalfOpen: true });
       socket.once('connect', () => resolve(new RawClient(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  /** The same over TLS (HTTP/1.1 only), trusting `ca`. */
+  static connectTls(port: number, ca: Buffer, host = '127.0.0.1'): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      // allowHalfOpen is passed on to the TCP socket, though tls's types do not list it.
+      const options = { port, host, ca, servername: 'localhost', ALPNProtocols: ['http/1.1'] };
+      const socket = connectTls({ ...options, allowHalfOpen: true } as typeof options);
+      socket.once('secureConnect', () => resolve(new RawClient(socket)));
       socket.once('error', reject);
     });
   }

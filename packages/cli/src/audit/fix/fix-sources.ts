@@ -1,6 +1,7 @@
-import { parseAllDocuments } from 'yaml';
+import { type Chunk, splitDocuments } from '../../manifest/line-index.js';
+import { DocumentCache } from '../../manifest/parse.js';
 import type { Source } from '../../manifest/types.js';
-import { type AuditConfig, audit } from '../audit.js';
+import { type AuditConfig, type AuditResult, audit } from '../audit.js';
 import type { Edit, Finding } from '../finding.js';
 
 /** Fixing one finding can make another one fixable (a new preStop changes the grace budget): repeat. */
@@ -8,39 +9,78 @@ const MAX_ROUNDS = 4;
 
 export interface FixResult {
   /** Sources whose text changed, with the new text. */
-  readonly changed: ReadonlyMap<string, { before: string; after: string }>;
+  readonly changed: ReadonlyMap<string, { before: string; after: string; source: Source }>;
   /** How many findings a fix was applied for. */
   readonly fixed: number;
   /** Files left as they were because the fixed text would not parse (a bug: please report it). */
   readonly refused: readonly string[];
+  /** The audit of the sources as they are after fixing, when the last round made it (else undefined). */
+  readonly audited: AuditResult | undefined;
 }
 
-/** How many YAML errors the `yaml` package finds: a fix must never add one. */
-function yamlErrors(source: Source): number {
-  if (source.type !== 'yaml') return 0;
-  return parseAllDocuments(source.text).reduce((n, doc) => n + doc.errors.length, 0);
+/**
+ * Whether fixing `before` into `after` breaks a document: every document the fix changed is parsed
+ * again, by the parser the audit reads it with, and its value kept for the next round's audit (which
+ * then parses nothing twice). A fix must never make a document unreadable.
+ */
+function breaksDocument(before: Source, after: string, cache: DocumentCache): boolean {
+  if (before.type !== 'yaml') return false;
+  const a = splitDocuments(before.text);
+  const b = splitDocuments(after);
+  if (a.length !== b.length) return true; // a fix never adds or removes a document
+  return b.some((chunk, i) => chunk.text !== (a[i] as Chunk).text && !cache.parse(chunk.text));
 }
 
-/** Applies edits to a text. Edits must not overlap; they are applied from the end backwards. */
+/**
+ * Applies edits to a text. Edits must not overlap. The result is built once from the pieces between
+ * the edits (slicing a large text once per edit would copy it once per edit).
+ */
 function applyEdits(text: string, edits: readonly Edit[]): string {
-  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
-  let out = text;
-  for (const edit of sorted) out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
-  return out;
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  const pieces: string[] = [];
+  let at = 0;
+  for (const edit of sorted) {
+    pieces.push(text.slice(at, edit.start), edit.text);
+    at = edit.end;
+  }
+  pieces.push(text.slice(at));
+  return pieces.join('');
 }
 
-/** Keeps edits that do not overlap an edit already taken; the rest wait for the next round. */
-function compatible(edits: readonly Edit[]): Edit[] {
-  const taken: Edit[] = [];
-  for (const edit of edits) {
-    const clash = taken.some((t) =>
-      t.start === t.end && edit.start === edit.end
-        ? t.start === edit.start
-        : edit.start < t.end && t.start < edit.end,
-    );
-    if (!clash) taken.push(edit);
+/** Whether two edits clash: they overlap, or both insert at the same place. */
+const clash = (a: Edit, b: Edit) =>
+  a.start === a.end && b.start === b.end ? a.start === b.start : b.start < a.end && a.start < b.end;
+
+/** Edits already taken in one source, kept sorted by start so that a new one is checked in O(log n). */
+class TakenEdits {
+  readonly list: Edit[] = [];
+
+  /** Whether every edit of `edits` fits beside the taken ones (and beside each other). */
+  fits(edits: readonly Edit[]): boolean {
+    for (const [i, edit] of edits.entries()) {
+      if (edits.slice(0, i).some((e) => clash(e, edit))) return false;
+      let lo = 0;
+      let hi = this.list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((this.list[mid] as Edit).start < edit.start) lo = mid + 1;
+        else hi = mid;
+      }
+      // Neighbours by start: the one before may reach into it, those from `lo` on may start in it.
+      if (lo > 0 && clash(this.list[lo - 1] as Edit, edit)) return false;
+      for (let k = lo; k < this.list.length && (this.list[k] as Edit).start <= edit.end; k++)
+        if (clash(this.list[k] as Edit, edit)) return false;
+    }
+    return true;
   }
-  return taken;
+
+  add(edits: readonly Edit[]): void {
+    for (const edit of edits) {
+      let at = this.list.findIndex((e) => e.start > edit.start);
+      if (at === -1) at = this.list.length;
+      this.list.splice(at, 0, edit);
+    }
+  }
 }
 
 /**
@@ -51,10 +91,13 @@ export function fixSources(sources: readonly Source[], config: AuditConfig): Fix
   let current = [...sources];
   let fixed = 0;
   const refused = new Set<string>();
-  // The yaml parser is the slow part of fixing: count each text's errors once.
-  const errorCounts = new Map<string, number>();
+  const cache = config.cache ?? new DocumentCache();
+  const cached = { ...config, cache };
+  let audited: AuditResult | undefined;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const { findings } = audit(current, config);
+    const result = audit(current, cached);
+    audited = result;
+    const { findings } = result;
     const byFile = new Map<string, Finding[]>();
     for (const f of findings) {
       if (!f.edits) continue;
@@ -67,21 +110,17 @@ export function fixSources(sources: readonly Source[], config: AuditConfig): Fix
     current = current.map((source) => {
       const list = byFile.get(source.file);
       if (!list) return source;
-      const edits: Edit[] = [];
+      const taken = new TakenEdits();
       let count = 0;
       for (const f of list) {
-        const ok = compatible([...edits, ...(f.edits ?? [])]);
-        if (ok.length === edits.length + (f.edits?.length ?? 0)) {
-          edits.push(...(f.edits ?? []));
-          count++;
-        }
+        if (!f.edits || !taken.fits(f.edits)) continue;
+        taken.add(f.edits);
+        count++;
       }
+      const edits = taken.list;
       if (edits.length === 0 || refused.has(source.file)) return source;
       const next = { ...source, text: applyEdits(source.text, edits) };
-      const errorsBefore = errorCounts.get(source.text) ?? yamlErrors(source);
-      const errorsAfter = yamlErrors(next);
-      errorCounts.set(next.text, errorsAfter);
-      if (errorsAfter > errorsBefore) {
+      if (breaksDocument(source, next.text, cache)) {
         refused.add(source.file);
         return source;
       }
@@ -90,11 +129,12 @@ export function fixSources(sources: readonly Source[], config: AuditConfig): Fix
       return next;
     });
     if (!progressed) break;
+    audited = undefined; // the sources changed after that audit
   }
-  const changed = new Map<string, { before: string; after: string }>();
+  const changed = new Map<string, { before: string; after: string; source: Source }>();
   sources.forEach((source, i) => {
     const after = current[i]?.text ?? source.text;
-    if (after !== source.text) changed.set(source.file, { before: source.text, after });
+    if (after !== source.text) changed.set(source.file, { before: source.text, after, source });
   });
-  return { changed, fixed, refused: [...refused] };
+  return { changed, fixed, refused: [...refused], audited };
 }

@@ -1,5 +1,6 @@
 import type { Io } from '../../core/io.js';
 import { prepareOutput, writeOutput } from '../../core/output.js';
+import { encode } from '../input/decode.js';
 import { unifiedDiff } from './diff.js';
 import type { FixResult } from './fix-sources.js';
 
@@ -21,7 +22,10 @@ export async function writeFixes(
     return;
   }
   const prepared = [];
-  for (const [file, { after }] of changed)
-    prepared.push({ target: await prepareOutput('--fix', file, io), text: after });
-  for (const { target, text } of prepared) await writeOutput(target, text, io);
+  for (const [file, { after, source }] of changed) {
+    // A stream read from stdin goes back to stdout, whatever --stdin-filename calls it.
+    const target = await prepareOutput('--fix', source.stdin ? '-' : file, io);
+    prepared.push({ target, content: encode(after, source.encoding) });
+  }
+  for (const { target, content } of prepared) await writeOutput(target, content, io);
 }

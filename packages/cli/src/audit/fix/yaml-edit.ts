@@ -1,5 +1,6 @@
 // Text edits on the original YAML, so that `--fix` changes only what it fixes: every byte outside an
 // edit (comments, key order, quoting, indentation) stays as it was.
+import { getScalarValue, type ScalarEvent } from 'js-yaml';
 import { walk } from '../../manifest/locate.js';
 import type { SyntaxNode } from '../../manifest/syntax-tree.js';
 import type { K8sObject } from '../../manifest/types.js';
@@ -28,25 +29,46 @@ export function replaceScalar(object: K8sObject, path: Path, text: string): Edit
   return { start: found.base + found.node.start, end: found.base + found.node.end, text };
 }
 
+/** Candidate positions tried per splice: more would only mean a pathological scalar. */
+const MAX_CANDIDATES = 256;
+
 /**
- * Replaces the last occurrence of `find` inside the scalar at `path` with `replace`, in the source text.
- * Undefined when `find` is not there verbatim (e.g. hidden behind escapes in a double-quoted string).
+ * An edit of the scalar at `path` that turns its value `v` into
+ * `v.slice(0, offset) + insert + v.slice(offset + remove)`, whatever the scalar's style (plain,
+ * quoted, block, folded). Each source position where the edit could go is tried, and the edited
+ * scalar decoded exactly as the parser decodes it; the first position that gives exactly the new
+ * value wins. Undefined when none does (an escape in the way, say): the fix is then not offered.
  */
-export function replaceInScalar(
+export function spliceScalar(
   object: K8sObject,
   path: Path,
-  find: string,
-  replace: string,
+  offset: number,
+  remove: number,
+  insert: string,
 ): Edit | undefined {
   const found = exactNode(object, path);
-  if (found?.node.kind !== 'scalar' || found.node.valueStart === -1 || find === '')
-    return undefined;
-  const start = found.base + found.node.valueStart;
-  const text = object.source.text.slice(start, found.base + found.node.valueEnd);
-  const at = text.lastIndexOf(find);
-  if (at === -1 || (found.node.quoted === 'double' && text.includes('\\'))) return undefined;
-  if (found.node.quoted === 'single' && replace.includes("'")) return undefined;
-  return { start: start + at, end: start + at + find.length, text: replace };
+  const node = found?.node;
+  if (node?.kind !== 'scalar' || node.valueStart === -1 || !node.event || !found) return undefined;
+  const start = found.base + node.valueStart;
+  const region = object.source.text.slice(start, found.base + node.valueEnd);
+  const decode = (text: string) =>
+    getScalarValue(text, { ...node.event, valueStart: 0, valueEnd: text.length } as ScalarEvent);
+  const value = decode(region);
+  if (offset < 0 || offset + remove > value.length) return undefined;
+  const expected = value.slice(0, offset) + insert + value.slice(offset + remove);
+  const removed = value.slice(offset, offset + remove);
+  const anchor = remove > 0 ? removed : value.slice(offset, offset + 1);
+  if (anchor === '') return undefined;
+  let tried = 0;
+  for (let at = region.indexOf(anchor); at !== -1; at = region.indexOf(anchor, at + 1)) {
+    if (++tried > MAX_CANDIDATES) break;
+    const raw = remove > 0 ? region.slice(at, at + remove) : '';
+    if (raw !== removed) continue;
+    const patched = region.slice(0, at) + insert + region.slice(at + remove);
+    if (decode(patched) === expected)
+      return { start: start + at, end: start + at + remove, text: insert };
+  }
+  return undefined;
 }
 
 /**

@@ -4,7 +4,7 @@ import { countFindings, type Report } from './report.js';
 /** The documented, stable JSON shape (`docs/audit.md`). Bump `version` on any incompatible change. */
 export const JSON_FORMAT_VERSION = 1;
 
-export function formatJson({ result, toolVersion }: Report): string {
+export function formatJson({ result, toolVersion, skipped }: Report): string {
   const counts = countFindings(result.findings);
   const body = {
     version: JSON_FORMAT_VERSION,
@@ -14,6 +14,7 @@ export function formatJson({ result, toolVersion }: Report): string {
       ...counts,
       suppressed: result.suppressed,
       parseErrors: result.errors.length,
+      skipped: skipped?.length ?? 0,
     },
     findings: result.findings.map((f) => ({
       rule: f.rule,
@@ -21,6 +22,7 @@ export function formatJson({ result, toolVersion }: Report): string {
       file: f.file,
       line: f.position.line,
       column: f.position.column,
+      ...(f.template ? { template: f.template } : {}),
       object: f.subject,
       container: f.container ?? null,
       message: f.message,
@@ -28,6 +30,8 @@ export function formatJson({ result, toolVersion }: Report): string {
       fix: f.fix,
       fixable: f.edits !== undefined,
     })),
+    skipped: (skipped ?? []).map((s) => ({ file: s.file, reason: s.reason, detail: s.detail })),
+    variants: result.variants.map((v) => ({ object: v.subject, files: v.files })),
     errors: result.errors.map((e) => ({
       file: e.file,
       line: e.position.line,

@@ -11,56 +11,99 @@ const xmlEscape = (text: string) =>
     // biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these characters
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
+/** One test case: an (object, rule) pair, a parse error, or a file that was not audited. */
+interface Case {
+  readonly name: string;
+  readonly classname: string;
+  readonly body: string;
+  readonly outcome: 'passed' | 'failure' | 'error' | 'skipped';
+}
+
+/** Findings of one (object, rule) pair become one failure: the first's message, every one in the text. */
+function failure(findings: readonly Finding[]): string {
+  const [first] = findings as [Finding, ...Finding[]];
+  const more = findings.length > 1 ? ` (+${findings.length - 1} more)` : '';
+  const text = findings
+    .map(
+      (f) =>
+        `${f.file}:${f.position.line}:${f.position.column} ${f.message}\nfix: ${f.fix}${f.template ? `\ntemplate: ${f.template.file}` : ''}`,
+    )
+    .join('\n\n');
+  const why = ruleById(first.rule)?.why ?? '';
+  return `      <failure message="${xmlEscape(`${first.message}${more}`)}" type="${first.severity}">${xmlEscape(`${text}\nwhy: ${why}`)}</failure>\n`;
+}
+
+const key = (file: string, label: string, rule: string) => `${file}\0${label}\0${rule}`;
+
 /**
- * JUnit XML: one test suite per file, one test case per object (and per parse error), a `<failure>` per
- * finding, so CI test views show each object as passed or failed.
+ * JUnit XML: one test suite per file, one test case per (object, rule) that was checked — passed, or
+ * failed with one `<failure>` holding every finding of that rule for that object — plus a case with an
+ * `<error>` per parse error and a `<skipped>` case per file that was not audited. Every count is the
+ * number of test cases with that outcome, so `tests` = passed + failures + errors + skipped.
  */
-export function formatJunit({ result }: Report): string {
-  const files = new Map<string, Map<string, Finding[]>>();
+export function formatJunit({ result, skipped }: Report): string {
+  const byCase = new Map<string, Finding[]>();
   for (const f of result.findings) {
-    const objects = files.get(f.file) ?? new Map<string, Finding[]>();
-    const list = objects.get(subjectLabel(f)) ?? [];
-    list.push(f);
-    objects.set(subjectLabel(f), list);
-    files.set(f.file, objects);
+    const k = key(f.file, subjectLabel(f), f.rule);
+    const list = byCase.get(k);
+    if (list) list.push(f);
+    else byCase.set(k, [f]);
   }
-  for (const e of result.errors) if (!files.has(e.file)) files.set(e.file, new Map());
-  const suites: string[] = [];
-  let tests = 0;
-  let failures = 0;
-  let errors = 0;
-  for (const [file, objects] of files) {
-    const cases: string[] = [];
-    for (const [subject, findings] of objects) {
-      const body = findings
-        .map((f) => {
-          const text = `${f.file}:${f.position.line}:${f.position.column} ${f.message}\nwhy: ${ruleById(f.rule)?.why ?? ''}\nfix: ${f.fix}`;
-          return `      <failure message="${xmlEscape(`${f.rule}: ${f.message}`)}" type="${f.severity}">${xmlEscape(text)}</failure>`;
-        })
-        .join('\n');
-      cases.push(
-        `    <testcase name="${xmlEscape(subject)}" classname="${xmlEscape(file)}">\n${body}\n    </testcase>`,
-      );
-      failures += findings.length;
-    }
-    for (const e of result.errors.filter((x) => x.file === file)) {
-      cases.push(
-        `    <testcase name="parse" classname="${xmlEscape(file)}">\n      <error message="${xmlEscape(e.message)}" type="parse-error">${xmlEscape(`${e.file}:${e.position.line}:${e.position.column} ${e.message}`)}</error>\n    </testcase>`,
-      );
-      errors++;
-    }
-    tests += cases.length;
-    const fileFailures = [...objects.values()].reduce((n, l) => n + l.length, 0);
-    const fileErrors = result.errors.filter((x) => x.file === file).length;
-    suites.push(
-      `  <testsuite name="${xmlEscape(file)}" tests="${cases.length}" failures="${fileFailures}" errors="${fileErrors}">\n${cases.join('\n')}\n  </testsuite>`,
-    );
+  const files = new Map<string, Case[]>();
+  const add = (file: string, c: Case) => {
+    const list = files.get(file);
+    if (list) list.push(c);
+    else files.set(file, [c]);
+  };
+  const seen = new Set<string>();
+  const caseOf = (file: string, label: string, rule: string): Case => {
+    const k = key(file, label, rule);
+    seen.add(k);
+    const findings = byCase.get(k);
+    return {
+      name: `${label}: ${rule}`,
+      classname: file,
+      body: findings ? failure(findings) : '',
+      outcome: findings ? 'failure' : 'passed',
+    };
+  };
+  for (const { file, subject, rules } of result.subjects()) {
+    const label = subjectLabel({ subject } as Finding);
+    for (const rule of rules) add(file, caseOf(file, label, rule));
   }
-  if (suites.length === 0) {
-    suites.push(
-      `  <testsuite name="lameduck audit" tests="1" failures="0" errors="0">\n    <testcase name="${result.objects} objects" classname="lameduck.audit"/>\n  </testsuite>`,
-    );
-    tests = 1;
+  // A finding about an object no rule lists as checked (none today) still gets its case.
+  for (const f of result.findings) {
+    const label = subjectLabel(f);
+    if (!seen.has(key(f.file, label, f.rule))) add(f.file, caseOf(f.file, label, f.rule));
   }
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="lameduck audit" tests="${tests}" failures="${failures}" errors="${errors}">\n${suites.join('\n')}\n</testsuites>\n`;
+  for (const e of result.errors) {
+    add(e.file, {
+      name: `parse error at ${e.position.line}:${e.position.column}`,
+      classname: e.file,
+      body: `      <error message="${xmlEscape(e.message)}" type="parse-error">${xmlEscape(`${e.file}:${e.position.line}:${e.position.column} ${e.message}`)}</error>\n`,
+      outcome: 'error',
+    });
+  }
+  for (const s of skipped ?? []) {
+    add(s.file, {
+      name: 'not audited',
+      classname: s.file,
+      body: `      <skipped message="${xmlEscape(s.detail)}"/>\n`,
+      outcome: 'skipped',
+    });
+  }
+  const count = (cases: readonly Case[], outcome: Case['outcome']) =>
+    cases.filter((c) => c.outcome === outcome).length;
+  const all = [...files.values()].flat();
+  const suites = [...files].map(([file, cases]) => {
+    const body = cases
+      .map((c) =>
+        c.body
+          ? `    <testcase name="${xmlEscape(c.name)}" classname="${xmlEscape(c.classname)}">\n${c.body}    </testcase>`
+          : `    <testcase name="${xmlEscape(c.name)}" classname="${xmlEscape(c.classname)}"/>`,
+      )
+      .join('\n');
+    return `  <testsuite name="${xmlEscape(file)}" tests="${cases.length}" failures="${count(cases, 'failure')}" errors="${count(cases, 'error')}" skipped="${count(cases, 'skipped')}">\n${body}\n  </testsuite>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="lameduck audit" tests="${all.length}" failures="${count(all, 'failure')}" errors="${count(all, 'error')}" skipped="${count(all, 'skipped')}">\n${suites.join('\n')}\n</testsuites>\n`;
 }

@@ -1,5 +1,6 @@
 import type { AuditResult } from '../audit.js';
 import type { Finding, Severity } from '../finding.js';
+import type { Skipped } from '../input/read-sources.js';
 
 /** What every output format receives. */
 export interface Report {
@@ -7,6 +8,8 @@ export interface Report {
   readonly toolVersion: string;
   /** Whether `--fix` was given (changes the closing hint). */
   readonly fixing: boolean;
+  /** Files that could not be audited. */
+  readonly skipped?: readonly Skipped[];
 }
 
 export interface Counts {

@@ -1,5 +1,6 @@
-// A Dockerfile reader for what the auditor needs: the instructions of the final stage, each with the
-// line and column it starts at, and whether CMD/ENTRYPOINT use the exec (JSON) or the shell form.
+// A Dockerfile reader for what the auditor needs: the instructions of every stage, each with the line
+// and column it starts at, and whether CMD/ENTRYPOINT use the exec (JSON) or the shell form; and what
+// the final image runs, following `FROM <earlier stage>` as Docker does.
 import type { Position, Source } from '../../manifest/types.js';
 
 export interface Instruction {
@@ -15,12 +16,35 @@ export interface Instruction {
   readonly exec: readonly string[] | undefined;
 }
 
+/** One `FROM` and the instructions after it. */
+export interface Stage {
+  /** The image or earlier stage it starts from (`node:22-slim`, `build`, `scratch`). */
+  readonly base: string;
+  /** Its `AS` name, if any. */
+  readonly name: string | undefined;
+  /** Its instructions, FROM first. */
+  readonly instructions: readonly Instruction[];
+}
+
 export interface Dockerfile {
   readonly source: Source;
   /** Instructions of the last stage (from its FROM on). */
   readonly finalStage: readonly Instruction[];
+  readonly stages: readonly Stage[];
   /** Rule ids suppressed by a `# lameduck.dev/ignore: rule,rule` comment. */
   readonly ignored: ReadonlySet<string>;
+}
+
+/** What the final image runs: its ENTRYPOINT and CMD, possibly set in an earlier stage it builds on. */
+export interface RunCommand {
+  readonly entrypoint: Instruction | undefined;
+  readonly cmd: Instruction | undefined;
+  /** The shell of shell-form instructions (`SHELL`, default `/bin/sh -c`). */
+  readonly shell: readonly string[];
+  /** The image the chain of stages starts from (not a stage of this file). */
+  readonly baseImage: string;
+  /** Whether ENTRYPOINT or CMD comes from a stage before the final one. */
+  readonly inherited: boolean;
 }
 
 function execForm(args: string): string[] | undefined {
@@ -40,8 +64,22 @@ function lineEnd(text: string, next: number): number {
   return end;
 }
 
-export function parseDockerfile(source: Source): Dockerfile {
-  const text = source.text;
+/** The leading keyword of an instruction line: indentation, letters, then blank or end of line. */
+function keywordOf(line: string): { indent: number; keyword: string; rest: string } | undefined {
+  let i = 0;
+  while (line[i] === ' ' || line[i] === '\t') i++;
+  const indent = i;
+  while (i < line.length && /[A-Za-z]/.test(line[i] as string)) i++;
+  if (i === indent) return undefined;
+  const after = line[i];
+  if (after !== undefined && after !== ' ' && after !== '\t') return undefined;
+  return { indent, keyword: line.slice(indent, i), rest: line.slice(i).trimStart() };
+}
+
+const IGNORE_PREFIX = 'lameduck.dev/ignore:';
+
+/** The instructions of a Dockerfile's text, continuation lines joined, and its ignore comments. */
+function instructionsOf(text: string): { all: Instruction[]; ignored: Set<string> } {
   const escapeChar = /^#\s*escape\s*=\s*`/im.test(text.split('\n', 5).join('\n')) ? '`' : '\\';
   const ignored = new Set<string>();
   const all: Instruction[] = [];
@@ -52,31 +90,100 @@ export function parseDockerfile(source: Source): Dockerfile {
     const line = (lines[i] as string).replace(/\r$/, '');
     offset += (lines[i] as string).length + 1;
     const trimmed = line.trim();
-    const ignore = /^#\s*lameduck\.dev\/ignore:\s*(.+)$/.exec(trimmed);
-    if (ignore) for (const id of (ignore[1] as string).split(',')) ignored.add(id.trim());
-    if (trimmed === '' || trimmed.startsWith('#')) continue;
-    const match = /^(\s*)([A-Za-z]+)(\s+|$)(.*)$/.exec(line);
+    if (trimmed.startsWith('#')) {
+      const comment = trimmed.slice(1).trim();
+      if (comment.startsWith(IGNORE_PREFIX))
+        for (const id of comment.slice(IGNORE_PREFIX.length).split(',')) ignored.add(id.trim());
+      continue;
+    }
+    const match = trimmed === '' ? undefined : keywordOf(line);
     if (!match) continue;
-    let args = (match[4] as string).trimEnd();
+    let args = match.rest.trimEnd();
     const startLine = i;
     while (args.endsWith(escapeChar) && i + 1 < lines.length) {
       args = args.slice(0, -1);
       i++;
-      const next = (lines[i] as string).replace(/\r$/, '');
+      const next = (lines[i] as string).replace(/\r$/, '').trim();
       offset += (lines[i] as string).length + 1;
-      if (next.trim().startsWith('#')) continue;
-      args += ` ${next.trim()}`;
+      if (!next.startsWith('#')) args += ` ${next}`;
     }
     args = args.trim();
     all.push({
-      keyword: (match[2] as string).toUpperCase(),
+      keyword: match.keyword.toUpperCase(),
       args,
-      position: { line: startLine + 1, column: (match[1] as string).length + 1 },
-      start: lineStart + (match[1] as string).length,
+      position: { line: startLine + 1, column: match.indent + 1 },
+      start: lineStart + match.indent,
       end: lineEnd(text, offset),
       exec: execForm(args),
     });
   }
-  const lastFrom = all.map((ins) => ins.keyword).lastIndexOf('FROM');
-  return { source, finalStage: lastFrom === -1 ? all : all.slice(lastFrom), ignored };
+  return { all, ignored };
+}
+
+/** The stages of a Dockerfile: each FROM with its base, its AS name and the instructions after it. */
+function stagesOf(all: readonly Instruction[]): Stage[] {
+  const stages: { base: string; name: string | undefined; instructions: Instruction[] }[] = [];
+  for (const ins of all) {
+    if (ins.keyword !== 'FROM') {
+      stages.at(-1)?.instructions.push(ins);
+      continue;
+    }
+    const words = ins.args.split(/\s+/).filter((w) => !w.startsWith('--'));
+    const as = words.findIndex((w) => w.toUpperCase() === 'AS');
+    stages.push({
+      base: words[0] ?? '',
+      name: as === -1 ? undefined : words[as + 1]?.toLowerCase(),
+      instructions: [ins],
+    });
+  }
+  return stages;
+}
+
+export function parseDockerfile(source: Source): Dockerfile {
+  const { all, ignored } = instructionsOf(source.text);
+  const stages = stagesOf(all);
+  const finalStage = stages.at(-1)?.instructions ?? all;
+  return { source, finalStage, stages, ignored };
+}
+
+const lastOf = (instructions: readonly Instruction[], keyword: string) =>
+  instructions.filter((i) => i.keyword === keyword).at(-1);
+
+/**
+ * ENTRYPOINT and CMD of the final image as Docker sets them: a stage inherits both from the stage it
+ * is built `FROM`; setting ENTRYPOINT in a stage clears an inherited CMD (Dockerfile reference, CMD).
+ */
+export function runCommand(dockerfile: Dockerfile): RunCommand | undefined {
+  const { stages } = dockerfile;
+  if (stages.length === 0) return undefined;
+  const resolve = (index: number, depth: number): Omit<RunCommand, 'inherited'> => {
+    const stage = stages[index] as Stage;
+    const entry = lastOf(stage.instructions, 'ENTRYPOINT');
+    const cmd = lastOf(stage.instructions, 'CMD');
+    const shellIns = lastOf(stage.instructions, 'SHELL');
+    const baseIndex = stages.findIndex(
+      (s, k) => k < index && s.name !== undefined && s.name === stage.base.toLowerCase(),
+    );
+    const parent =
+      baseIndex !== -1 && depth < stages.length
+        ? resolve(baseIndex, depth + 1)
+        : {
+            entrypoint: undefined,
+            cmd: undefined,
+            shell: ['/bin/sh', '-c'],
+            baseImage: stage.base,
+          };
+    return {
+      entrypoint: entry ?? parent.entrypoint,
+      cmd: cmd ?? (entry ? undefined : parent.cmd),
+      shell: shellIns?.exec ?? parent.shell,
+      baseImage: parent.baseImage,
+    };
+  };
+  const final = resolve(stages.length - 1, 0);
+  const own = new Set(stages.at(-1)?.instructions);
+  const inherited =
+    (final.entrypoint !== undefined && !own.has(final.entrypoint)) ||
+    (final.cmd !== undefined && !own.has(final.cmd));
+  return { ...final, inherited };
 }

@@ -55,7 +55,7 @@ function nginxDrain(
     namespaceOf(workload.object),
   );
   const [ns, name] = ref?.includes('/') ? ref.split('/') : [namespaceOf(workload.object), ref];
-  const config = name ? topology.find('ConfigMap', ns ?? '', name) : undefined;
+  const config = name ? topology.find('ConfigMap', ns ?? '', name, workload.object) : undefined;
   const configured = get(config?.value, ['data', 'worker-shutdown-timeout']);
   const worker =
     (typeof configured === 'string'

@@ -9,9 +9,10 @@ export interface KubeVersion {
 /** `1.30`, `v1.30`, `1.30.2` → { major: 1, minor: 30 }; anything else is a usage error naming the flag. */
 export function parseKubeVersion(text: string): KubeVersion {
   const match = /^v?(\d+)\.(\d+)(?:\.\d+)?$/.exec(text.trim());
-  if (!match) {
+  // Kubernetes has only had major version 1; minors count up from 0 (1.0 in 2015).
+  if (!match || Number(match[1]) !== 1 || Number(match[2]) > 99) {
     throw usageError(
-      `lameduck audit: --kube-version expects a Kubernetes version such as 1.30, got "${text}"`,
+      `lameduck audit: --kube-version expects a Kubernetes version such as 1.30 (1.x), got "${text}"`,
     );
   }
   return { major: Number(match[1]), minor: Number(match[2]) };

@@ -1,7 +1,8 @@
 import type { K8sObject } from '../../manifest/types.js';
-import { asRecord, get, namespaceOf, seconds } from '../../manifest/workload.js';
+import { asArray, asRecord, get, namespaceOf, seconds } from '../../manifest/workload.js';
 import type { Finding } from '../finding.js';
 import { awsIpTargets } from '../model/data-path.js';
+import { isMetricsServicePort } from '../model/metrics.js';
 import { ingressServices, type Topology } from '../model/topology.js';
 import { finding, type ManifestRule } from './rule.js';
 
@@ -25,8 +26,16 @@ function backendConfigNames(service: K8sObject): string[] | undefined {
   }
 }
 
+/** Services that send users to a workload (not only Prometheus to its metrics port). */
 function servingServices(topology: Topology): K8sObject[] {
-  return topology.objects.filter((o) => o.kind === 'Service' && topology.selectedBy(o).length > 0);
+  return topology.objects.filter(
+    (o) =>
+      o.kind === 'Service' &&
+      topology.selectedBy(o).length > 0 &&
+      asArray(get(o.value, ['spec', 'ports'])).some(
+        (p) => !isMetricsServicePort(o, p, topology.monitors),
+      ),
+  );
 }
 
 function checkService(
@@ -65,7 +74,7 @@ function checkService(
     );
   }
   for (const name of backendConfigNames(service) ?? []) {
-    const config = topology.find('BackendConfig', namespaceOf(service), name);
+    const config = topology.find('BackendConfig', namespaceOf(service), name, service);
     if (!config) continue; // not in the input: cannot tell
     const timeout = seconds(
       get(config.value, ['spec', 'connectionDraining', 'drainingTimeoutSec']),
@@ -89,7 +98,7 @@ function checkGkeBackends(
   out: Finding[],
 ): void {
   for (const name of ingressServices(ingress)) {
-    const service = topology.find('Service', namespaceOf(ingress), name);
+    const service = topology.find('Service', namespaceOf(ingress), name, ingress);
     if (
       !service ||
       backendConfigNames(service) !== undefined ||
@@ -135,6 +144,7 @@ function checkIngress(
 export const lbDrainOff: ManifestRule = {
   id: 'lb-drain-off',
   severity: 'warning',
+  kinds: ['Service', 'Ingress', 'BackendConfig', 'Namespace'],
   title: 'Cloud load balancer does not drain connections',
   why: 'A cloud load balancer without connection draining cuts in-flight requests the moment a pod is deregistered, before the pod itself has finished them.',
   check(topology) {
@@ -163,6 +173,7 @@ export const lbDrainOff: ManifestRule = {
 export const publishNotReady: ManifestRule = {
   id: 'publish-not-ready',
   severity: 'warning',
+  kinds: ['Service'],
   title: 'Service publishes pods that are not ready',
   why: 'publishNotReadyAddresses sends traffic to pods that are starting or draining, which defeats both the readiness probe and the preStop delay.',
   check(topology) {

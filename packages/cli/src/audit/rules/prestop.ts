@@ -1,14 +1,16 @@
 import { isRecord } from '../../core/records.js';
 import type { K8sObject } from '../../manifest/types.js';
-import { type Container, get, seconds } from '../../manifest/workload.js';
+import { type Container, get, seconds, type Workload } from '../../manifest/workload.js';
 import type { Edit, Finding } from '../finding.js';
-import { appendToMap, replaceEntry, replaceInScalar, replaceScalar } from '../fix/yaml-edit.js';
+import { appendToMap, replaceEntry, replaceScalar, spliceScalar } from '../fix/yaml-edit.js';
 import { dataPathOf } from '../model/data-path.js';
 import { type Drain, drainOf } from '../model/drain.js';
+import { shellLessImage } from '../model/image.js';
 import { type KubeVersion, nativeSleep, versionText } from '../model/kube-version.js';
-import { preStopDelay, preStopOf } from '../model/prestop-hook.js';
+import { type PreStop, preStopDelay, preStopOf } from '../model/prestop-hook.js';
 import { servingContainers } from '../model/serving.js';
-import { servingRule } from './container-rule.js';
+import { baseName, isShell } from '../model/shell.js';
+import { rolledOut, servingRule } from './container-rule.js';
 import {
   type AuditOptions,
   DEFAULT_GRACE_SECONDS,
@@ -16,8 +18,6 @@ import {
   MARGIN_SECONDS,
   type ManifestRule,
 } from './rule.js';
-
-const SHELL_LESS = /distroless|chainguard|(^|\/)scratch\b|-static\b/;
 
 /** The preStop hook lines for a delay, native `sleep` from 1.30, else `exec sleep`. */
 function hookLines(delay: number, version: KubeVersion): string[] {
@@ -40,14 +40,34 @@ function addPreStop(
   return [appendToMap(object, container.path, ['lifecycle:', ...lines.map((l) => `  ${l}`)])];
 }
 
+/**
+ * What can delay SIGTERM in an image without a shell or `sleep` on a cluster without the native
+ * sleep action: spelled out, since nothing can be written for it.
+ */
+function shellLessOptions(image: string, reason: string, delay: number): string {
+  return `image "${image}" has no shell and no sleep binary (${reason}), so an exec preStop cannot run in it, and Kubernetes < 1.30 has no native sleep action. Options: (1) on Kubernetes >= 1.30, lifecycle.preStop.sleep.seconds: ${delay}; (2) an httpGet preStop hook to an endpoint of the app that answers after ${delay}s (lameduck's GET /prestop on its admin port does); (3) let the app keep serving ${delay}s after SIGTERM before it closes its listeners (lameduck's drainDelay); (4) the image's debug variant, or a static sleep binary copied into it`;
+}
+
 function hookAdvice(container: Container, delay: number, version: KubeVersion): string {
   if (nativeSleep(version))
     return `add lifecycle.preStop.sleep.seconds: ${delay} (native sleep action, Kubernetes >= 1.30)`;
   const image = String(container.spec.image ?? '');
-  const warning = SHELL_LESS.test(image)
-    ? `; image "${image}" may have no sleep binary: use the native sleep action on Kubernetes >= 1.30 instead`
-    : '';
-  return `add lifecycle.preStop.exec.command: ["sleep", "${delay}"] (Kubernetes < 1.30 has no native sleep action)${warning}`;
+  const shellLess = shellLessImage(image);
+  if (shellLess) return shellLessOptions(image, shellLess, delay);
+  return `add lifecycle.preStop.exec.command: ["sleep", "${delay}"] (Kubernetes < 1.30 has no native sleep action)`;
+}
+
+/** An exec preStop hook that needs a shell or `sleep` in an image that has neither: it fails. */
+function failingExecHook(container: Container, hook: PreStop): string | undefined {
+  const image = String(container.spec.image ?? '');
+  const reason = shellLessImage(image);
+  if (!reason) return undefined;
+  const argv =
+    hook.kind === 'exec-sleep' ? ['sleep'] : hook.kind === 'other' ? hook.exec : undefined;
+  const first = argv?.[0];
+  if (first === undefined) return undefined;
+  const program = baseName(first);
+  return program === 'sleep' || isShell(program) ? program : undefined;
 }
 
 export const preStopMissing = servingRule(
@@ -60,6 +80,29 @@ export const preStopMissing = servingRule(
   (workload, { container, via, exposure }, options) => {
     const hook = preStopOf(container);
     const need = dataPathOf(exposure);
+    const image = String(container.spec.image ?? '');
+    const shellLess = shellLessImage(image);
+    const failing = failingExecHook(container, hook);
+    if (failing && hook.kind !== 'none' && hook.kind !== 'sleep') {
+      const seconds = Math.max(preStopDelay(hook), need.seconds);
+      const native = nativeSleep(options.kubeVersion);
+      return {
+        path: [...container.path, 'lifecycle', 'preStop'],
+        message: `container "${container.name}": the preStop hook runs ${failing}, which image "${image}" does not have (${shellLess}): the hook fails and SIGTERM comes at once`,
+        fix: native
+          ? `use the native sleep action: lifecycle.preStop.sleep.seconds: ${seconds}`
+          : shellLessOptions(image, shellLess ?? '', seconds),
+        edits: native
+          ? [
+              replaceEntry(
+                workload.object,
+                [...container.path, 'lifecycle', 'preStop'],
+                hookLines(seconds, options.kubeVersion),
+              ),
+            ]
+          : [undefined],
+      };
+    }
     if (hook.kind === 'sleep' && !nativeSleep(options.kubeVersion)) {
       // The sleep action is beta (on by default) from 1.30; older kubelets drop the field.
       const seconds = Math.max(hook.seconds, need.seconds);
@@ -67,15 +110,17 @@ export const preStopMissing = servingRule(
         path: hook.path.slice(0, -1),
         message: `container "${container.name}": the native preStop sleep action needs Kubernetes >= 1.30, so on ${versionText(options.kubeVersion)} there is no delay before SIGTERM`,
         fix: hookAdvice(container, seconds, options.kubeVersion).replace(/^add /, 'use '),
-        edits: [
-          replaceEntry(
-            workload.object,
-            hook.path.slice(0, -1),
-            hookLines(seconds, options.kubeVersion)
-              .slice(1)
-              .map((l) => l.slice(2)),
-          ),
-        ],
+        edits: shellLess
+          ? [undefined]
+          : [
+              replaceEntry(
+                workload.object,
+                hook.path.slice(0, -1),
+                hookLines(seconds, options.kubeVersion)
+                  .slice(1)
+                  .map((l) => l.slice(2)),
+              ),
+            ],
       };
     }
     if (hook.kind !== 'none') return undefined;
@@ -83,9 +128,13 @@ export const preStopMissing = servingRule(
       path: container.path,
       message: `container "${container.name}" serves traffic through ${via} and has no preStop hook; it needs about ${need.seconds}s (${need.reason})`,
       fix: hookAdvice(container, need.seconds, options.kubeVersion),
-      edits: addPreStop(workload.object, container, need.seconds, options.kubeVersion),
+      edits:
+        shellLess && !nativeSleep(options.kubeVersion)
+          ? [undefined]
+          : addPreStop(workload.object, container, need.seconds, options.kubeVersion),
     };
   },
+  { rollout: true },
 );
 
 export const preStopTooShort = servingRule(
@@ -98,12 +147,19 @@ export const preStopTooShort = servingRule(
   (workload, { container, exposure }) => {
     const hook = preStopOf(container);
     if (hook.kind !== 'sleep' && hook.kind !== 'exec-sleep') return undefined;
+    if (failingExecHook(container, hook)) return undefined; // prestop-missing says the hook fails
     const need = dataPathOf(exposure);
     if (hook.seconds >= need.seconds) return undefined;
     const edit =
       hook.kind === 'sleep'
         ? replaceScalar(workload.object, hook.path, String(need.seconds))
-        : replaceInScalar(workload.object, hook.path, hook.token, String(need.seconds));
+        : spliceScalar(
+            workload.object,
+            hook.path,
+            hook.offset,
+            hook.token.length,
+            String(need.seconds),
+          );
     return {
       path: hook.path,
       message: `container "${container.name}": preStop delays SIGTERM by ${hook.seconds}s, the data path needs about ${need.seconds}s (${need.reason})`,
@@ -111,6 +167,7 @@ export const preStopTooShort = servingRule(
       edits: [edit],
     };
   },
+  { rollout: true },
 );
 
 function graceEdit(
@@ -125,6 +182,26 @@ function graceEdit(
     : appendToMap(object, podSpecPath, [`terminationGracePeriodSeconds: ${grace}`]);
 }
 
+/** The container whose preStop + drain + margin exceeds the grace period the most, if any. */
+function worstContainer(
+  topology: Parameters<ManifestRule['check']>[0],
+  workload: Workload,
+  servingList: readonly { container: Container }[],
+  grace: number,
+  options: AuditOptions,
+): { container: Container; delay: number; need: number; drain: Drain } | undefined {
+  const serving = new Set(servingList.map((s) => s.container));
+  let worst: { container: Container; delay: number; need: number; drain: Drain } | undefined;
+  for (const container of workload.containers) {
+    const delay = preStopDelay(preStopOf(container));
+    if (!serving.has(container) && delay === 0) continue;
+    const drain = drainOf(topology, workload, container, options.appDrainSeconds);
+    const need = delay + drain.seconds + MARGIN_SECONDS;
+    if (need > grace && (!worst || need > worst.need)) worst = { container, delay, need, drain };
+  }
+  return worst;
+}
+
 export const graceBudget: ManifestRule = {
   id: 'grace-budget',
   severity: 'warning',
@@ -133,18 +210,13 @@ export const graceBudget: ManifestRule = {
   check(topology, options: AuditOptions) {
     const out: Finding[] = [];
     for (const workload of topology.workloads) {
+      if (!rolledOut(workload)) continue;
       const raw = get(workload.podSpec, ['terminationGracePeriodSeconds']);
       const grace = seconds(raw) ?? DEFAULT_GRACE_SECONDS;
-      const serving = new Set(servingContainers(topology, workload).map((s) => s.container));
-      let worst: { container: Container; delay: number; need: number; drain: Drain } | undefined;
-      for (const container of workload.containers) {
-        const delay = preStopDelay(preStopOf(container));
-        if (!serving.has(container) && delay === 0) continue;
-        const drain = drainOf(topology, workload, container, options.appDrainSeconds);
-        const need = delay + drain.seconds + MARGIN_SECONDS;
-        if (need > grace && (!worst || need > worst.need))
-          worst = { container, delay, need, drain };
-      }
+      const servingList = servingContainers(topology, workload);
+      const metricsOnly =
+        servingList.length > 0 && servingList.every((s) => s.audience === 'metrics');
+      const worst = worstContainer(topology, workload, servingList, grace, options);
       if (!worst) continue;
       const { container, delay, need, drain } = worst;
       const shown = raw === undefined ? `${grace}s (the default)` : `${grace}s`;
@@ -156,12 +228,16 @@ export const graceBudget: ManifestRule = {
               ? container.path
               : [...workload.podSpecPath, 'terminationGracePeriodSeconds'],
           container: container.name,
-          severity: fatal ? 'error' : this.severity,
+          severity: metricsOnly ? 'info' : fatal ? 'error' : this.severity,
           message: fatal
             ? `container "${container.name}": preStop sleeps ${delay}s but terminationGracePeriodSeconds is ${shown}: SIGTERM arrives with at most the kubelet's 2s floor left, then SIGKILL`
             : `container "${container.name}": preStop ${delay}s + drain ${drain.seconds}s (${drain.source}) + margin ${MARGIN_SECONDS}s = ${need}s exceeds terminationGracePeriodSeconds ${shown}`,
           fix: `set terminationGracePeriodSeconds: ${need} (or shorten the preStop delay or the drain)`,
-          edits: [graceEdit(workload.object, workload.podSpecPath, need, raw !== undefined)],
+          ...(metricsOnly
+            ? {}
+            : {
+                edits: [graceEdit(workload.object, workload.podSpecPath, need, raw !== undefined)],
+              }),
         }),
       );
     }

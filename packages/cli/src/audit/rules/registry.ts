@@ -1,3 +1,4 @@
+import { ingressNginxShutdown, localTrafficPolicy, sidecarTermination } from './data-path.js';
 import { type DockerfileRule, dockerfileNpmStart, dockerfileShellForm } from './dockerfile.js';
 import { lbDrainOff, publishNotReady } from './lb-drain.js';
 import { graceBudget, preStopMissing, preStopTooShort } from './prestop.js';
@@ -23,6 +24,9 @@ export const MANIFEST_RULES: readonly ManifestRule[] = [
   rolloutZeroCapacity,
   lbDrainOff,
   publishNotReady,
+  localTrafficPolicy,
+  ingressNginxShutdown,
+  sidecarTermination,
 ];
 
 export const DOCKERFILE_RULES: readonly DockerfileRule[] = [

@@ -1,6 +1,7 @@
 import type { K8sObject } from '../../manifest/types.js';
 import { get, seconds } from '../../manifest/workload.js';
 import type { Finding } from '../finding.js';
+import { servesUsers, servingContainers } from '../model/serving.js';
 import { finding, type ManifestRule } from './rule.js';
 
 /** A rolling-update bound: an absolute number, or a percentage of replicas rounded as Kubernetes does. */
@@ -76,6 +77,7 @@ function statefulSetProblem(
 export const rolloutZeroCapacity: ManifestRule = {
   id: 'rollout-zero-capacity',
   severity: 'error',
+  kinds: ['Deployment', 'StatefulSet'],
   title: 'Rollout can take every pod down at once',
   why: 'When a rollout may stop all old pods before a new one is ready, the Service has no endpoint for a while and every request fails, however graceful each pod is.',
   check(topology) {
@@ -87,6 +89,8 @@ export const rolloutZeroCapacity: ManifestRule = {
       const served = exposure.services.length > 0;
       // A workload no Service of the input selects is left alone (unless the input has no Service).
       if (!served && topology.hasServices) continue;
+      const serving = servingContainers(topology, workload);
+      const metricsOnly = serving.length > 0 && !servesUsers(topology, workload);
       const hpaMin = exposure.autoscalers.map(
         (h) => seconds(get(h.value, ['spec', 'minReplicas'])) ?? 1,
       );
@@ -98,7 +102,20 @@ export const rolloutZeroCapacity: ManifestRule = {
         object.kind === 'Deployment'
           ? deploymentProblem(object, replicas, served)
           : statefulSetProblem(object, replicas, served);
-      if (problem) out.push(finding(this, object, problem));
+      if (!problem) continue;
+      out.push(
+        finding(
+          this,
+          object,
+          metricsOnly
+            ? {
+                ...problem,
+                severity: 'info',
+                message: `${problem.message} (only metrics are served: the rollout costs scrapes, not requests)`,
+              }
+            : problem,
+        ),
+      );
     }
     return out;
   },

@@ -1,3 +1,4 @@
+import { helmSourceOf } from '../../manifest/helm-source.js';
 import { locate } from '../../manifest/locate.js';
 import type { K8sObject } from '../../manifest/types.js';
 import { namespaceOf, type Path } from '../../manifest/workload.js';
@@ -26,7 +27,19 @@ export interface RuleMeta {
   readonly why: string;
 }
 
+/** The kinds that run pods: what rules about containers, probes and preStop hooks check. */
+export const WORKLOAD_KINDS: readonly string[] = [
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Pod',
+];
+
 export interface ManifestRule extends RuleMeta {
+  /** The object kinds it checks (reports list each as passed or failed); workloads when unset. */
+  readonly kinds?: readonly string[];
   check(topology: Topology, options: AuditOptions): Finding[];
 }
 
@@ -65,11 +78,13 @@ export function finding(rule: RuleMeta, object: K8sObject, init: FindingInit): F
     init.edits?.length && init.edits.every((e) => e !== undefined)
       ? (init.edits as Edit[])
       : undefined;
+  const template = helmSourceOf(object);
   return {
     rule: rule.id,
     severity: init.severity ?? rule.severity,
     file: object.source.file,
     position: locate(object, init.path),
+    ...(template ? { template: { file: template } } : {}),
     subject: subjectOf(object),
     ...(init.container === undefined ? {} : { container: init.container }),
     message: init.message,

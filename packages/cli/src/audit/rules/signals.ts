@@ -1,6 +1,6 @@
 import { asArray } from '../../manifest/workload.js';
 import type { Edit } from '../finding.js';
-import { replaceInScalar } from '../fix/yaml-edit.js';
+import { spliceScalar } from '../fix/yaml-edit.js';
 import { analyzeArgv, type SignalProblem } from '../model/shell.js';
 import { containerRule } from './container-rule.js';
 
@@ -9,15 +9,16 @@ export function signalAdvice(problem: SignalProblem): string {
   if (problem.kind === 'package-manager') {
     return `run the app directly (e.g. ["node", "server.js"], the command behind the ${problem.tool} script), so that it is PID 1 and receives SIGTERM`;
   }
-  return problem.execTarget
-    ? `start the last command with exec ("exec ${problem.execTarget}") so the app replaces the shell and receives SIGTERM`
-    : 'end the script with exec <app>, or run the app directly without a shell';
+  if (problem.rewrite) {
+    return `put exec before the last command ("${problem.rewrite.tail}") so that the app replaces the shell and receives SIGTERM`;
+  }
+  return `${problem.unfixable ?? 'the script cannot be rewritten safely'}; or run the app directly, without a shell`;
 }
 
 export function signalMessage(problem: SignalProblem): string {
   return problem.kind === 'package-manager'
     ? `"${problem.command}" runs the app under ${problem.tool}, which does not pass SIGTERM on and exits before the app drains`
-    : `"${problem.shell} -c" runs the app as a child of the shell, which does not forward SIGTERM (the last command has no exec)`;
+    : `"${problem.shell} -c" ${problem.what}`;
 }
 
 export const signalLostShell = containerRule(
@@ -34,15 +35,13 @@ export const signalLostShell = containerRule(
     const problem = analyzeArgv([...command, ...args]);
     if (!problem) return undefined;
     let edits: (Edit | undefined)[] | undefined;
-    if (problem.kind === 'shell-no-exec' && problem.execTarget) {
-      const inCommand = command.lastIndexOf(problem.script);
+    if (problem.kind === 'shell-no-exec' && problem.rewrite) {
+      const i = problem.argIndex;
       const path =
-        inCommand !== -1
-          ? [...container.path, 'command', inCommand]
-          : [...container.path, 'args', args.lastIndexOf(problem.script)];
-      edits = [
-        replaceInScalar(workload.object, path, problem.execTarget, `exec ${problem.execTarget}`),
-      ];
+        i < command.length
+          ? [...container.path, 'command', i]
+          : [...container.path, 'args', i - command.length];
+      edits = [spliceScalar(workload.object, path, problem.rewrite.offset, 0, 'exec ')];
     }
     return {
       path: [...container.path, 'command'],

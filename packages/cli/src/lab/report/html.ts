@@ -1,3 +1,4 @@
+import { classColor } from '../../load/report/html.js';
 import type { PodEvent } from '../control-plane/events.js';
 import { formatSweepValue, type SweepResult } from '../scenario/sweep.js';
 import type { FailureClass } from '../traffic/load-contract.js';
@@ -5,22 +6,6 @@ import type { LabReportMeta } from './json.js';
 import type { ScenarioResult } from './result.js';
 import { formatClasses } from './table.js';
 import { failedCount } from './timeline.js';
-
-/** Failure classes: one hue family per layer (kernel: reds and browns, HTTP: blues and purples). */
-const FAILURE_COLOURS: Record<FailureClass, string> = {
-  refused: '#d62728',
-  reset: '#8c1c13',
-  'closed-before-response': '#ff7f0e',
-  timeout: '#7f7f7f',
-  dns: '#bcbd22',
-  tls: '#bcbd22',
-  'http-502': '#1f77b4',
-  'http-503': '#9467bd',
-  'http-504': '#17becf',
-  'http-5xx': '#393b79',
-  'http-4xx': '#e377c2',
-  other: '#000000',
-};
 
 /** A pod's lane, segment by segment: the phase it was in, and the colour it is drawn in. */
 const PHASES = {
@@ -84,7 +69,7 @@ function chart(r: ScenarioResult, axis: Axis): string {
     for (const [cls, n] of Object.entries(b.failed) as [FailureClass, number][]) {
       const fh = Math.max(3, (n / maxFailed) * bottom);
       parts.push(
-        `<rect class="failed" data-class="${cls}" fill="${FAILURE_COLOURS[cls]}" x="${x}" y="${y.toFixed(1)}" width="${Math.max(2, bar).toFixed(1)}" height="${fh.toFixed(1)}"><title>${n} ${cls} at ${seconds(b.at)}</title></rect>`,
+        `<rect class="failed" data-class="${cls}" fill="${classColor(cls)}" x="${x}" y="${y.toFixed(1)}" width="${Math.max(2, bar).toFixed(1)}" height="${fh.toFixed(1)}"><title>${n} ${cls} at ${seconds(b.at)}</title></rect>`,
       );
       y += fh;
     }
@@ -184,7 +169,7 @@ function legend(results: readonly ScenarioResult[], views: readonly string[]): s
   for (const r of results)
     for (const [cls, n] of Object.entries(r.failures)) if (n) seen.add(cls as FailureClass);
   const classes = [...seen].map(
-    (cls) => `<span><i style="background:${FAILURE_COLOURS[cls]}"></i>${cls}</span>`,
+    (cls) => `<span><i style="background:${classColor(cls)}"></i>${cls}</span>`,
   );
   const phases = Object.values(PHASES).map(
     (p) => `<span><i style="background:${p.colour}"></i>${p.label}</span>`,

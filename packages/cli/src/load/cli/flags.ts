@@ -3,6 +3,16 @@ import { LOAD_DEFAULTS } from '../options.js';
 
 /** The flags of `lameduck load`; docs/load.md documents each with its default. */
 export const LOAD_FLAGS = {
+  url: {
+    kind: 'list',
+    description: 'Another URL to load (repeatable); requests are spread evenly',
+    valueName: '<url>',
+  },
+  targets: {
+    kind: 'string',
+    description: 'A JSON file of targets: url, method, headers, body and weight of each',
+    valueName: '<file>',
+  },
   rate: {
     kind: 'number',
     description: 'Requests per second, sent on schedule whatever the server does',
@@ -10,11 +20,22 @@ export const LOAD_FLAGS = {
     min: 0.01,
     valueName: '<n>',
   },
+  ramp: {
+    kind: 'string',
+    description: 'Change the rate linearly, e.g. 100..1000/30s (replaces --rate)',
+    valueName: '<from>..<to>/<d>',
+  },
   duration: {
     kind: 'duration',
-    description: 'How long to send (without a command); with one, an upper bound',
+    description: 'How long to send (without a command); with one, a bound on the whole run',
     default: 10_000,
     min: 1,
+    valueName: '<d>',
+  },
+  before: {
+    kind: 'duration',
+    description: 'With a command: load this long before starting it (a baseline)',
+    default: 1000,
     valueName: '<d>',
   },
   tail: {
@@ -23,12 +44,17 @@ export const LOAD_FLAGS = {
     default: 5000,
     valueName: '<d>',
   },
+  killAfter: {
+    kind: 'duration',
+    description: 'After --duration (or Ctrl-C): SIGKILL the command this long after SIGTERM',
+    default: 5000,
+    valueName: '<d>',
+  },
   connections: {
-    kind: 'integer',
-    description: 'Upper bound of the keep-alive pool (HTTP/2: sessions)',
+    kind: 'string',
+    description: 'Upper bound of the pool per origin (HTTP/2: sessions); auto: rate × latency',
     default: LOAD_DEFAULTS.connections,
-    min: 1,
-    valueName: '<n>',
+    valueName: '<n|auto>',
   },
   keepalive: {
     kind: 'enum',
@@ -82,6 +108,32 @@ export const LOAD_FLAGS = {
     default: 0,
     min: 0,
     valueName: '<n>',
+  },
+  maxFailureRate: {
+    kind: 'number',
+    description: 'Exit 1 when more than this percentage of the requests failed',
+    min: 0,
+    max: 100,
+    valueName: '<percent>',
+  },
+  maxFailuresPerClass: {
+    kind: 'string',
+    description: 'Failure budgets per class, e.g. refused=5,http-503=0 (other classes: 0)',
+    valueName: '<class=n,…>',
+  },
+  maxP99: {
+    kind: 'duration',
+    description: 'Exit 1 when the p99 latency of successful requests is above this',
+    valueName: '<d>',
+  },
+  abortOnFail: {
+    kind: 'boolean',
+    description: 'Stop as soon as a threshold can no longer pass',
+  },
+  junit: {
+    kind: 'string',
+    description: 'Write the verdict as JUnit XML to this file (- for standard output)',
+    valueName: '<file>',
   },
   json: {
     kind: 'string',

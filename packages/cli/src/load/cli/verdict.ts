@@ -1,6 +1,6 @@
 import { formatDuration } from 'lameduck/duration';
 import { describeCommandOutcome } from '../report/format.js';
-import type { CommandOutcome } from '../report/json.js';
+import type { CommandOutcome, ThresholdCheck } from '../report/json.js';
 import type { LoadResult } from '../result.js';
 import { commandSucceeded } from './watched-command.js';
 
@@ -14,31 +14,59 @@ export interface Verdict {
   readonly exitCode: number;
 }
 
-/**
- * Passed when at most `maxFailures` requests failed and the command (if any) succeeded; interrupted
- * (130) when the run was cut short without failing.
- */
-export function verdictOf(
-  result: LoadResult,
-  maxFailures: number,
-  command?: CommandOutcome,
-): Verdict {
-  const problems: string[] = [];
-  if (result.totals.failed > maxFailures) {
-    problems.push(
-      `${result.totals.failed} of ${result.totals.scheduled} requests failed (--max-failures ${maxFailures})`,
-    );
+export interface VerdictInput {
+  readonly result: Pick<LoadResult, 'totals' | 'elapsedMs'>;
+  /** Every threshold with what was measured (see thresholds.ts). */
+  readonly checks: readonly ThresholdCheck[];
+  readonly command?: CommandOutcome | undefined;
+  /** A merged report: the commands of its runs. */
+  readonly commands?: readonly (CommandOutcome | null)[];
+  /** Ctrl-C or SIGTERM reached lameduck. */
+  readonly interrupted: boolean;
+  /** Why `--abort-on-fail` stopped the run, or null. */
+  readonly abortedOnFail: string | null;
+}
+
+/** `10 of 10 requests failed (--max-failures 0)`, `p99 latency 120 ms > --max-p99 50ms`. */
+function describeFailedCheck(check: ThresholdCheck, result: VerdictInput['result']): string {
+  if (check.flag === '--max-failures') {
+    return `${check.measured} of ${result.totals.scheduled} requests failed (--max-failures ${check.limit})`;
   }
-  // an interrupted run stopped the command itself: that is not the command failing
-  if (command && !result.aborted && !commandSucceeded(command)) {
+  if (check.flag === '--max-failures-per-class') {
+    return `${check.name} ${check.measured} > ${check.limit} (${check.flag})`;
+  }
+  return `${check.name} ${check.measured} > ${check.flag} ${check.limit}`;
+}
+
+/**
+ * Passed when every threshold holds and the command (if any) succeeded. Interrupted (130) when
+ * Ctrl-C or SIGTERM cut the run short without any threshold failing so far, whatever the command
+ * (which received the signal) did.
+ */
+export function verdictOf(input: VerdictInput): Verdict {
+  const { result, checks, command, interrupted, abortedOnFail } = input;
+  const problems = checks.filter((c) => !c.passed).map((c) => describeFailedCheck(c, result));
+  // an interrupted run stopped the command itself, and so did --abort-on-fail
+  if (command && !interrupted && abortedOnFail === null && !commandSucceeded(command)) {
     problems.push(describeCommandOutcome(command));
   }
-  if (problems.length)
-    return { passed: false, text: `FAILED: ${problems.join('; ')}`, exitCode: 1 };
+  (input.commands ?? []).forEach((run, i) => {
+    if (run && !commandSucceeded(run))
+      problems.push(`run ${i + 1}: ${describeCommandOutcome(run)}`);
+  });
+  if (problems.length) {
+    const early = abortedOnFail !== null ? ' (stopped early by --abort-on-fail)' : '';
+    return { passed: false, text: `FAILED${early}: ${problems.join('; ')}`, exitCode: 1 };
+  }
   const failed = result.totals.failed;
+  const maxFailures = checks.find((c) => c.flag === '--max-failures');
   const summary =
-    failed === 0 ? 'no request failed' : `${failed} failed, within --max-failures ${maxFailures}`;
-  if (result.aborted) {
+    failed === 0
+      ? 'no request failed'
+      : maxFailures && checks.length === 1
+        ? `${failed} failed, within --max-failures ${maxFailures.limit}`
+        : `${failed} failed, within every threshold`;
+  if (interrupted) {
     return {
       passed: false,
       text: `INTERRUPTED after ${formatDuration(result.elapsedMs)}: ${summary} so far`,

@@ -60,6 +60,44 @@ export class Histogram {
     if (other.#max > this.#max) this.#max = other.#max;
   }
 
+  /** The relative precision this histogram was made with (2^-bits). */
+  get precisionBits(): number {
+    return this.#bits;
+  }
+
+  /**
+   * The non-empty buckets as a flat list `[index, count, index, count, …]`, indexes ascending: what
+   * the JSON report carries so that runs on several machines can be merged exactly.
+   */
+  toSparse(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.#counts.length; i++) {
+      const c = this.#counts[i] as number;
+      if (c !== 0) out.push(i, c);
+    }
+    return out;
+  }
+
+  /**
+   * Adds the buckets of `toSparse()` output of a histogram with the same precision. `max` is that
+   * histogram's exact maximum (the buckets alone only bound it).
+   * @throws {RangeError} when an index or count is not a whole number in range
+   */
+  addSparse(sparse: readonly number[], max: number): void {
+    if (sparse.length % 2 !== 0) throw new RangeError('sparse histogram: odd length');
+    for (let k = 0; k < sparse.length; k += 2) {
+      const i = sparse[k] as number;
+      const c = sparse[k + 1] as number;
+      if (!Number.isInteger(i) || i < 0 || i >= this.#counts.length) {
+        throw new RangeError(`sparse histogram: bucket index ${i} out of range`);
+      }
+      if (!Number.isInteger(c) || c < 0) throw new RangeError(`sparse histogram: count ${c}`);
+      this.#counts[i] = (this.#counts[i] as number) + c;
+      this.#total += c;
+    }
+    if (max > this.#max) this.#max = max;
+  }
+
   reset(): void {
     this.#counts.fill(0);
     this.#total = 0;

@@ -6,10 +6,27 @@ export interface Series {
   readonly values: readonly (number | null)[];
 }
 
+/** A moment marked on every chart: a vertical line with a label (the command's start and end). */
+export interface Marker {
+  /** Seconds since the run started (fractional). */
+  readonly at: number;
+  readonly label: string;
+}
+
+/** What every chart of a page shares: the run's wall-clock start, and its markers. */
+export interface ChartFrame {
+  /** Epoch ms of second 0: the axis shows the wall-clock time under the seconds. */
+  readonly startedAt?: number;
+  readonly markers?: readonly Marker[];
+}
+
+/** `14:03:07` (UTC) for an axis label. */
+const clockTime = (epochMs: number) => new Date(epochMs).toISOString().slice(11, 19);
+
 const WIDTH = 960;
-const HEIGHT = 220;
+const HEIGHT = 232;
 const LEFT = 56;
-const BOTTOM = 24;
+const BOTTOM = 36;
 const TOP = 8;
 
 export function escapeHtml(text: string): string {
@@ -24,7 +41,7 @@ function niceMax(max: number): number {
   return 10 * power;
 }
 
-function axes(max: number, seconds: number, unit: string): string {
+function axes(max: number, seconds: number, unit: string, frame: ChartFrame): string {
   const plotH = HEIGHT - TOP - BOTTOM;
   const parts: string[] = [];
   for (const f of [0, 0.5, 1]) {
@@ -37,15 +54,39 @@ function axes(max: number, seconds: number, unit: string): string {
   const every = Math.max(1, Math.ceil(seconds / 12));
   const barW = (WIDTH - LEFT) / Math.max(1, seconds);
   for (let s = 0; s < seconds; s += every) {
-    parts.push(
-      `<text x="${LEFT + barW * (s + 0.5)}" y="${HEIGHT - 6}" text-anchor="middle">${s}s</text>`,
-    );
+    const x = LEFT + barW * (s + 0.5);
+    parts.push(`<text x="${x}" y="${HEIGHT - 20}" text-anchor="middle">${s}s</text>`);
+    if (frame.startedAt !== undefined) {
+      parts.push(
+        `<text class="clock" x="${x}" y="${HEIGHT - 6}" text-anchor="middle">${clockTime(frame.startedAt + s * 1000)}</text>`,
+      );
+    }
   }
   return parts.join('');
 }
 
+/** Dashed vertical lines with labels, drawn over the data. */
+function markerLines(seconds: number, frame: ChartFrame): string {
+  const plotH = HEIGHT - TOP - BOTTOM;
+  const barW = (WIDTH - LEFT) / Math.max(1, seconds);
+  return (frame.markers ?? [])
+    .map((marker) => {
+      const x = (LEFT + barW * marker.at).toFixed(1);
+      return (
+        `<line class="marker" x1="${x}" x2="${x}" y1="${TOP}" y2="${TOP + plotH}" stroke="#111" stroke-dasharray="4 3"><title>${escapeHtml(marker.label)}</title></line>` +
+        `<text class="marker-label" x="${x}" y="${TOP + 10}" dx="3">${escapeHtml(marker.label)}</text>`
+      );
+    })
+    .join('');
+}
+
 /** Stacked bars, one column per second; each segment carries a tooltip. */
-export function stackedBars(label: string, series: readonly Series[], seconds: number): string {
+export function stackedBars(
+  label: string,
+  series: readonly Series[],
+  seconds: number,
+  frame: ChartFrame = {},
+): string {
   const plotH = HEIGHT - TOP - BOTTOM;
   let max = 0;
   for (let s = 0; s < seconds; s++) {
@@ -69,7 +110,7 @@ export function stackedBars(label: string, series: readonly Series[], seconds: n
       );
     }
   }
-  return `<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${escapeHtml(label)}">${axes(top, seconds, '')}${rects.join('')}</svg>`;
+  return `<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${escapeHtml(label)}">${axes(top, seconds, '', frame)}${rects.join('')}${markerLines(seconds, frame)}</svg>`;
 }
 
 /** Lines over seconds (gaps where a value is null). */
@@ -78,6 +119,7 @@ export function lines(
   series: readonly Series[],
   seconds: number,
   unit: string,
+  frame: ChartFrame = {},
 ): string {
   const plotH = HEIGHT - TOP - BOTTOM;
   let max = 0;
@@ -97,5 +139,5 @@ export function lines(
     });
     return `<path class="line" d="${d.trim()}" stroke="${x.color}" fill="none" stroke-width="2"><title>${escapeHtml(x.name)}</title></path>`;
   });
-  return `<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${escapeHtml(label)}">${axes(top, seconds, unit)}${paths.join('')}</svg>`;
+  return `<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${escapeHtml(label)}">${axes(top, seconds, unit, frame)}${paths.join('')}${markerLines(seconds, frame)}</svg>`;
 }

@@ -4,6 +4,10 @@ const REFUSED = new Set(['ECONNREFUSED']);
 const RESET = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);
 const TIMEOUT = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT']);
 const DNS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);
+/** No route to the host: its network is known but the host does not answer (ARP, an ICMP error). */
+const HOST_UNREACHABLE = new Set(['EHOSTUNREACH', 'EHOSTDOWN']);
+/** No route to the host's network at all. */
+const NETWORK_UNREACHABLE = new Set(['ENETUNREACH', 'ENETDOWN']);
 const TLS_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',
@@ -24,6 +28,9 @@ const TLS_CODES = new Set([
  * error) takes the class of its cause.
  */
 export function classifyError(error: unknown): FailureClass {
+  // happy eyeballs (several addresses tried): every attempt failed, the first says why
+  const attempts = (error as { errors?: unknown } | null)?.errors;
+  if (Array.isArray(attempts) && attempts.length > 0) return classifyError(attempts[0]);
   const own = classifyOwn(error);
   const cause = (error as { cause?: unknown } | null)?.cause;
   return own === 'other' && cause !== undefined && cause !== error ? classifyError(cause) : own;
@@ -36,6 +43,8 @@ function classifyOwn(error: unknown): FailureClass {
     if (RESET.has(code)) return 'reset';
     if (TIMEOUT.has(code)) return 'timeout';
     if (DNS.has(code)) return 'dns';
+    if (HOST_UNREACHABLE.has(code)) return 'host-unreachable';
+    if (NETWORK_UNREACHABLE.has(code)) return 'network-unreachable';
     if (TLS_CODES.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_')) {
       return 'tls';
     }

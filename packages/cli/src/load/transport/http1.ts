@@ -1,18 +1,31 @@
 import type { LookupFunction, Socket } from 'node:net';
-import type { ResolvedOptions } from '../options.js';
+import type { ResolvedOptions, ResolvedTarget } from '../options.js';
 import { classifyError, classifyStatus, describeError } from './classify.js';
-import { openSocket } from './connect.js';
+import { needsLookup, openSocket, originKey } from './connect.js';
 import { http1Request } from './request-head.js';
 import { ResponseParser } from './response-parser.js';
-import type { Job, Transport, TransportEvents } from './transport.js';
+import type { ConnectionLimit, Job, Transport, TransportEvents } from './transport.js';
+
+/** A target's request, built once per run. */
+interface Prepared {
+  readonly keepAliveBytes: Buffer;
+  readonly closeBytes: Buffer;
+  readonly isHead: boolean;
+}
+
+/** What every connection of one origin shares. */
+interface Pool {
+  readonly url: URL;
+  readonly idle: Connection[];
+  readonly open: Set<Connection>;
+  readonly queue: Set<Job>;
+}
 
 interface Shared {
   readonly options: ResolvedOptions;
   readonly events: TransportEvents;
-  readonly keepAliveBytes: Buffer;
-  readonly closeBytes: Buffer;
-  readonly lookup: LookupFunction | undefined;
-  readonly isHead: boolean;
+  readonly prepared: readonly Prepared[];
+  readonly lookup: LookupFunction;
   /** Called when a connection can take the next job, or has closed. */
   released(connection: Connection): void;
   closed(connection: Connection): void;
@@ -24,22 +37,30 @@ interface Shared {
  * class; a close before the response is complete fails it as `closed-before-response`.
  */
 class Connection {
+  readonly pool: Pool;
   readonly #shared: Shared;
   readonly #socket: Socket;
   readonly #parser = new ResponseParser();
   #job: Job | undefined;
   #served = 0;
   #last = false;
+  #resolving: boolean;
   #error: unknown;
   readonly #cancel = () => this.destroy();
 
-  constructor(shared: Shared) {
+  constructor(shared: Shared, pool: Pool) {
     this.#shared = shared;
+    this.pool = pool;
+    this.#resolving = needsLookup(pool.url);
     this.#socket = openSocket({
-      url: shared.options.url,
+      url: pool.url,
       insecure: shared.options.insecure,
       alpn: ['http/1.1'],
       lookup: shared.lookup,
+    });
+    this.#socket.on('lookup', () => {
+      this.#resolving = false;
+      if (this.#job) this.#job.timeoutClass = undefined;
     });
     this.#socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     this.#socket.on('error', (error) => this.#onError(error));
@@ -47,14 +68,16 @@ class Connection {
   }
 
   run(job: Job): void {
-    const { options, events } = this.#shared;
+    const { options, events, prepared } = this.#shared;
+    const request = prepared[job.target] as Prepared;
     this.#job = job;
-    this.#parser.reset(this.#shared.isHead);
+    this.#parser.reset(request.isHead);
     const max = options.maxRequestsPerConnection;
     this.#last = !options.keepalive || (max > 0 && this.#served + 1 >= max);
     job.cancel = this.#cancel;
+    if (this.#resolving) job.timeoutClass = 'dns-timeout';
     events.started(job);
-    this.#socket.write(this.#last ? this.#shared.closeBytes : this.#shared.keepAliveBytes);
+    this.#socket.write(this.#last ? request.closeBytes : request.keepAliveBytes);
   }
 
   destroy(): void {
@@ -116,23 +139,33 @@ class Connection {
 }
 
 /**
- * A bounded pool of HTTP/1.1 connections, opened on demand. A job waits in the queue when every
- * allowed connection is busy; the most recently used idle connection is reused first.
+ * A bounded pool of HTTP/1.1 connections per origin, opened on demand. A job waits in its origin's
+ * queue when every allowed connection is busy; the most recently used idle connection is reused
+ * first.
  */
 export function createHttp1Transport(
   options: ResolvedOptions,
   events: TransportEvents,
-  lookup?: LookupFunction,
+  limit: ConnectionLimit,
+  lookup: LookupFunction,
 ): Transport {
-  const idle: Connection[] = [];
-  const open = new Set<Connection>();
-  const queue = new Set<Job>();
+  const pools = new Map<string, Pool>();
+  const poolOf: Pool[] = options.targets.map((target: ResolvedTarget) => {
+    const key = originKey(target.url);
+    let pool = pools.get(key);
+    if (!pool) {
+      pool = { url: target.url, idle: [], open: new Set(), queue: new Set() };
+      pools.set(key, pool);
+    }
+    return pool;
+  });
   let closing = false;
+  let openCount = 0;
 
-  const next = (): Job | undefined => {
-    const job = queue.values().next().value;
+  const next = (pool: Pool): Job | undefined => {
+    const job = pool.queue.values().next().value;
     if (job) {
-      queue.delete(job);
+      pool.queue.delete(job);
       job.cancel = undefined;
     }
     return job;
@@ -141,50 +174,62 @@ export function createHttp1Transport(
   const shared: Shared = {
     options,
     events,
-    keepAliveBytes: http1Request(options, false),
-    closeBytes: http1Request(options, true),
+    prepared: options.targets.map((target) => ({
+      keepAliveBytes: http1Request(target, false),
+      closeBytes: http1Request(target, true),
+      isHead: target.method === 'HEAD',
+    })),
     lookup,
-    isHead: options.method === 'HEAD',
     released(connection) {
-      const job = next();
+      const job = next(connection.pool);
       if (job) connection.run(job);
-      else idle.push(connection);
+      else connection.pool.idle.push(connection);
     },
     closed(connection) {
-      open.delete(connection);
-      const at = idle.indexOf(connection);
-      if (at !== -1) idle.splice(at, 1);
-      if (!closing && queue.size > 0 && open.size < options.connections) {
-        const job = next();
-        if (job) start(job);
+      const pool = connection.pool;
+      if (pool.open.delete(connection)) openCount--;
+      const at = pool.idle.indexOf(connection);
+      if (at !== -1) pool.idle.splice(at, 1);
+      if (!closing && pool.queue.size > 0 && pool.open.size < limit()) {
+        const job = next(pool);
+        if (job) start(pool, job);
       }
     },
   };
 
-  const start = (job: Job) => {
-    const connection = new Connection(shared);
-    open.add(connection);
+  const start = (pool: Pool, job: Job) => {
+    const connection = new Connection(shared, pool);
+    pool.open.add(connection);
+    openCount++;
     connection.run(job);
   };
 
   return {
     send(job) {
-      const connection = idle.pop();
+      const pool = poolOf[job.target] as Pool;
+      const connection = pool.idle.pop();
       if (connection) connection.run(job);
-      else if (open.size < options.connections) start(job);
+      else if (pool.queue.size === 0 && pool.open.size < limit()) start(pool, job);
       else {
-        queue.add(job);
+        pool.queue.add(job);
         job.queued = true;
-        job.cancel = () => queue.delete(job);
+        job.cancel = () => pool.queue.delete(job);
+        // the limit may have grown (auto): the oldest waiting jobs get new connections first
+        while (pool.queue.size > 0 && pool.open.size < limit()) {
+          const oldest = next(pool);
+          if (oldest) start(pool, oldest);
+        }
       }
     },
     get openConnections() {
-      return open.size;
+      return openCount;
     },
     close() {
       closing = true;
-      queue.clear();
-      for (const connection of open) connection.destroy();
+      for (const pool of pools.values()) {
+        pool.queue.clear();
+        for (const connection of pool.open) connection.destroy();
+      }
     },
   };
 }

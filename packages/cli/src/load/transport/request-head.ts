@@ -1,4 +1,7 @@
-import type { ResolvedOptions } from '../options.js';
+import type { ResolvedTarget } from '../options.js';
+
+/** What a request is made of. */
+type RequestParts = Pick<ResolvedTarget, 'url' | 'method' | 'headers' | 'body'>;
 
 const USER_AGENT = 'lameduck-load/0.1';
 
@@ -12,7 +15,7 @@ export function requestPath(url: URL): string {
 }
 
 /** Header fields every request carries, user headers last so that they win. */
-export function requestHeaders(options: ResolvedOptions): Record<string, string> {
+export function requestHeaders(options: RequestParts): Record<string, string> {
   const headers: Record<string, string> = {};
   if (!hasHeader(options.headers, 'user-agent')) headers['user-agent'] = USER_AGENT;
   if (!hasHeader(options.headers, 'accept')) headers.accept = '*/*';
@@ -28,7 +31,7 @@ export function requestHeaders(options: ResolvedOptions): Record<string, string>
  * The bytes of one HTTP/1.1 request, built once per run: with `close` it asks the server to close
  * the connection after the response (keep-alive off, or the last request of a connection).
  */
-export function http1Request(options: ResolvedOptions, close: boolean): Buffer {
+export function http1Request(options: RequestParts, close: boolean): Buffer {
   const headers = requestHeaders(options);
   const lines = [`${options.method} ${requestPath(options.url)} HTTP/1.1`];
   if (!hasHeader(headers, 'host')) lines.push(`Host: ${options.url.host}`);

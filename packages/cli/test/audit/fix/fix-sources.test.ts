@@ -113,15 +113,39 @@ test('prestop-too-short and grace-budget edit values in place', () => {
   assert.deepEqual(audit([source(after)], defaults).findings, []);
 });
 
-test('--kube-version below 1.30 writes an exec sleep and warns about shell-less images', () => {
+test('--kube-version below 1.30 writes an exec sleep, never into a shell-less image', () => {
   const config = { ...defaults, kubeVersion: { major: 1, minor: 29 } };
+  const after = fixSources([source(ORIGINAL)], config).changed.get('api.yaml')?.after ?? '';
+  assert.match(after, /preStop:\n {14}exec:\n {16}command: \["sleep", "5"\]/);
   const text = ORIGINAL.replace('ghcr.io/acme/api:2.0', 'gcr.io/distroless/nodejs20-debian12');
   const [finding] = audit([source(text)], config).findings.filter(
     (f) => f.rule === 'prestop-missing',
   );
-  assert.match(finding?.fix ?? '', /exec\.command: \["sleep", "5"\].*may have no sleep binary/);
-  const after = fixSources([source(text)], config).changed.get('api.yaml')?.after ?? '';
-  assert.match(after, /preStop:\n {14}exec:\n {16}command: \["sleep", "5"\]/);
+  assert.equal(finding?.edits, undefined);
+  assert.match(
+    finding?.fix ?? '',
+    /no shell and no sleep binary.*Options: \(1\) on Kubernetes >= 1\.30/,
+  );
+  assert.match(finding?.fix ?? '', /httpGet preStop hook/);
+  const fixed = fixSources([source(text)], config).changed.get('api.yaml')?.after ?? text;
+  assert.doesNotMatch(fixed, /sleep/);
+});
+
+test('an exec sleep preStop in a shell-less image fails: reported, and from 1.30 made native', () => {
+  const text = ORIGINAL.replace(
+    'ghcr.io/acme/api:2.0',
+    'gcr.io/distroless/nodejs20-debian12',
+  ).replace(
+    '            failureThreshold: 6\n',
+    '            failureThreshold: 6\n          lifecycle:\n            preStop:\n              exec:\n                command: ["sleep", "10"]\n',
+  );
+  const [finding] = audit([source(text)], defaults).findings.filter(
+    (f) => f.rule === 'prestop-missing',
+  );
+  assert.match(finding?.message ?? '', /runs sleep, which image .* does not have.*the hook fails/);
+  const after = fixSources([source(text)], defaults).changed.get('api.yaml')?.after ?? '';
+  assert.match(after, /preStop:\n {14}sleep:\n {16}seconds: 10\n/);
+  assert.deepEqual(audit([source(after)], defaults).findings, []);
 });
 
 test('a native sleep hook on a cluster before 1.30 is reported and rewritten as an exec sleep', () => {
@@ -209,7 +233,7 @@ test('dockerfile-npm-start names the script from package.json and runs node dire
   assert.equal(audit([split], defaults).findings[0]?.edits, undefined);
 });
 
-test('Dockerfile shell form is rewritten to the exec form when every word is plain', () => {
+test('Dockerfile shell form: the exec form when every word is plain, else exec before the app', () => {
   const docker: Source = {
     file: 'Dockerfile',
     text: 'FROM node:20\n# run it\nCMD node server.js --port 8080\n',
@@ -222,5 +246,11 @@ test('Dockerfile shell form is rewritten to the exec form when every word is pla
     text: 'FROM node:20\nCMD node server.js > /var/log/app.log\n',
     type: 'dockerfile',
   };
-  assert.equal(fixSources([shelly], defaults).changed.size, 0);
+  // Not plain (a redirection): the shell stays, and exec goes before the app.
+  assert.equal(
+    fixSources([shelly], defaults).changed.get('Dockerfile')?.after,
+    'FROM node:20\nCMD exec node server.js > /var/log/app.log\n',
+  );
+  const compound: Source = { ...shelly, text: 'FROM node:20\nCMD node a.js | tee log\n' };
+  assert.equal(fixSources([compound], defaults).changed.size, 0);
 });

@@ -63,19 +63,50 @@ test('SARIF output validates against the SARIF 2.1.0 schema', () => {
   assert.equal(run.invocations[0].toolExecutionNotifications.length, 1);
 });
 
+test('SARIF of rendered Helm output locates findings at chart templates and still validates', () => {
+  const stream = `---\n# Source: web/templates/service.yaml\n${dirty.split('---\n')[1]}---\n# Source: web/templates/deployment.yaml\n${dirty.split('---\n')[0]}`;
+  const log = JSON.parse(
+    formatSarif({
+      result: audit([{ file: '-', text: stream, type: 'yaml', stdin: true }], defaults),
+      toolVersion: '0.1.0',
+      fixing: false,
+      skipped: [
+        { file: 'chart/templates/x.yaml', reason: 'template', detail: 'a Helm/Go template' },
+      ],
+    }),
+  );
+  assert.ok(validateSarif(structuredClone(log)), JSON.stringify(validateSarif.errors, null, 2));
+  const uris = log.runs[0].results.map(
+    (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+      r.locations[0]?.physicalLocation.artifactLocation.uri,
+  );
+  assert.ok(uris.length > 0);
+  for (const uri of uris) assert.equal(uri, 'web/templates/deployment.yaml');
+  assert.equal(log.runs[0].invocations[0].toolExecutionNotifications.length, 1);
+});
+
 test('the schema check is real: a broken log fails validation', () => {
   const log = JSON.parse(formatSarif(report()));
   log.runs[0].results[0].level = 'fatal';
   assert.equal(validateSarif(log), false);
 });
 
-test('JUnit XML has a suite per file, a case per object and a failure per finding', () => {
+test('JUnit XML has a suite per file, a case per (object, rule) and one failure per failed pair', () => {
   const xml = formatJunit(report());
   const r = report().result;
   assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites /);
-  assert.equal((xml.match(/<failure /g) ?? []).length, r.findings.length);
+  const pairs = new Set(
+    r.findings.map((f) => `${f.file} ${f.subject.kind} ${f.subject.name} ${f.rule}`),
+  );
+  assert.equal((xml.match(/<failure /g) ?? []).length, pairs.size);
   assert.equal((xml.match(/<error /g) ?? []).length, 1);
-  assert.match(xml, /<testsuite name="k8s\/web app\.yaml" tests="\d+" failures="\d+" errors="0">/);
+  assert.match(
+    xml,
+    /<testsuite name="k8s\/web app\.yaml" tests="\d+" failures="\d+" errors="0" skipped="0">/,
+  );
+  const total = Number(/<testsuites [^>]*tests="(\d+)"/.exec(xml)?.[1]);
+  assert.equal(total, (xml.match(/<testcase /g) ?? []).length);
+  assert.ok(total > pairs.size, 'passed pairs are listed too');
   assert.match(xml, /CMD node &lt;server&gt;\.js &amp; &quot;x&quot;/);
   // Balanced tags: every testcase and testsuite is closed.
   assert.equal(
@@ -91,7 +122,15 @@ test('JUnit XML has a suite per file, a case per object and a failure per findin
 test('JSON output has the documented stable shape', () => {
   const json = JSON.parse(formatJson(report()));
   assert.equal(json.version, 1);
-  assert.deepEqual(Object.keys(json), ['version', 'tool', 'summary', 'findings', 'errors']);
+  assert.deepEqual(Object.keys(json), [
+    'version',
+    'tool',
+    'summary',
+    'findings',
+    'skipped',
+    'variants',
+    'errors',
+  ]);
   assert.deepEqual(Object.keys(json.findings[0]).sort(), [
     'column',
     'container',

@@ -99,3 +99,42 @@ test('input with no Kubernetes object (a failed helm template): ERR_LAMEDUCK_AUD
   assert.equal(usage.code, 'ERR_LAMEDUCK_USAGE');
   assert.equal(usage.exitCode, 2);
 });
+
+test('in a folder: links are followed, a loop or a link to nothing is listed, a file reached twice is read once', async () => {
+  const cwd = folder();
+  mkdirSync(join(cwd, 'real'));
+  writeFileSync(join(cwd, 'real', 'web.yaml'), app(GOOD_CONTAINER));
+  symlinkSync('real', join(cwd, 'alias'));
+  symlinkSync('.', join(cwd, 'real', 'self'));
+  symlinkSync('gone.yaml', join(cwd, 'real', 'dangling.yaml'));
+  const { sources, skipped } = await read(['.'], cwd);
+  assert.deepEqual(
+    sources.map((s) => s.file),
+    ['alias/web.yaml'],
+  );
+  assert.deepEqual(skipped.map((s) => `${s.file} ${s.reason}`).sort(), [
+    'alias/dangling.yaml dangling-link',
+    'alias/self link-loop',
+    'real link-loop',
+  ]);
+});
+
+test('--stdin-filename names stdin; a Dockerfile name makes it a Dockerfile with the package.json beside it', async () => {
+  const cwd = folder();
+  mkdirSync(join(cwd, 'api'));
+  writeFileSync(
+    join(cwd, 'api', 'package.json'),
+    JSON.stringify({ scripts: { start: 'node a.js' } }),
+  );
+  const stream = new PassThrough();
+  stream.end('# no FROM first, but named a Dockerfile\nFROM node:22\nCMD ["npm", "start"]\n');
+  const { sources } = await readSources(['-'], {
+    cwd,
+    stdin: stream,
+    stdinFilename: 'api/Dockerfile',
+  });
+  assert.deepEqual(
+    sources.map((s) => [s.file, s.type, s.stdin, s.scripts]),
+    [['api/Dockerfile', 'dockerfile', true, { start: 'node a.js' }]],
+  );
+});

@@ -17,8 +17,15 @@ test('--kube-version accepts 1.30, v1.30 and 1.30.2; anything else is a usage er
       error instanceof LameduckError &&
       error.code === 'ERR_LAMEDUCK_USAGE' &&
       error.exitCode === 2 &&
-      /--kube-version expects a Kubernetes version such as 1\.30, got "latest"/.test(error.message),
+      /--kube-version expects a Kubernetes version such as 1\.30 \(1\.x\), got "latest"/.test(
+        error.message,
+      ),
   );
+});
+
+test('--kube-version refuses versions Kubernetes never had (2.0, 0.9, 1.100)', () => {
+  for (const text of ['2.0', '0.9', '1.100', '1'])
+    assert.throws(() => parseKubeVersion(text), /--kube-version expects/, text);
 });
 
 test('the native preStop sleep action is there from 1.30 on', () => {

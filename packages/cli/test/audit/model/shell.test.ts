@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyzeArgv, splitCommands } from '../../../src/audit/model/shell.ts';
+import { analyzeArgv } from '../../../src/audit/model/shell.ts';
 
 const cases: [string[], string | undefined][] = [
   [['node', 'server.js'], undefined],
@@ -42,19 +42,44 @@ test('the package.json script a package manager runs is named', () => {
   assert.equal(script(['npx', 'serve']), undefined);
 });
 
-test('the exec target is the last plain command, or absent when prefixing exec is unsafe', () => {
-  const plain = analyzeArgv(['sh', '-c', 'cd /app; node server.js --port "$PORT"']);
+test('the rewrite puts exec before the last command, after its assignments', () => {
+  const rewrite = (script: string) => {
+    const p = analyzeArgv(['sh', '-c', script]);
+    return p?.kind === 'shell-no-exec' ? (p.rewrite?.script ?? p.unfixable) : p?.kind;
+  };
   assert.equal(
-    plain?.kind === 'shell-no-exec' && plain.execTarget,
-    'node server.js --port "$PORT"',
+    rewrite('cd /app; node server.js --port "$PORT"'),
+    'cd /app; exec node server.js --port "$PORT"',
   );
-  const subshell = analyzeArgv(['sh', '-c', 'node $(cat main.txt)']);
-  assert.equal(subshell?.kind === 'shell-no-exec' && subshell.execTarget, undefined);
+  assert.equal(rewrite('FOO=bar node server.js'), 'FOO=bar exec node server.js');
+  assert.equal(
+    rewrite('./migrate && node "s x.js" # start'),
+    './migrate && exec node "s x.js" # start',
+  );
+  assert.equal(rewrite('node $(cat main.txt)'), 'exec node $(cat main.txt)');
+  assert.equal(
+    rewrite('echo "a; b" && printf \'x|y\'; node "s\\"x.js"'),
+    'echo "a; b" && printf \'x|y\'; exec node "s\\"x.js"',
+  );
 });
 
-test('splitCommands respects quotes and escapes', () => {
-  assert.deepEqual(
-    splitCommands('echo "a; b" && printf \'x|y\'; node "s\\"x.js"').map((c) => c.text),
-    ['echo "a; b"', "printf 'x|y'", 'node "s\\"x.js"'],
+test('scripts that exec cannot fix are left alone, with the reason', () => {
+  const reason = (script: string) => {
+    const p = analyzeArgv(['sh', '-c', script]);
+    return p?.kind === 'shell-no-exec' && !p.rewrite
+      ? (p.unfixable ?? '')
+      : `fixable or fine: ${p?.kind}`;
+  };
+  assert.match(
+    reason('if [ -f a ]; then node a.js; else node b.js; fi'),
+    /compound command \(if … fi\)/,
   );
+  assert.match(reason('node server.js &'), /background/);
+  assert.match(reason('node a.js | tee log'), /pipeline/);
+  assert.match(reason('trap "echo bye" EXIT; node a.js'), /trap/);
+  assert.match(reason('start() { node a.js; }; start'), /function of the script/);
+  assert.match(reason('node a.js; echo done'), /builtin/);
+  assert.match(reason('! node a.js'), /negated/);
+  assert.match(reason('node "a.js'), /does not parse/);
+  assert.match(reason('node a.js & wait'), /trap/);
 });

@@ -59,6 +59,7 @@ spec:
           args:
             - /nginx-ingress-controller
             - --configmap=$(POD_NAMESPACE)/ingress-nginx-controller
+            - --shutdown-grace-period=SHUTDOWN
           lifecycle:
             preStop:
               exec:
@@ -101,8 +102,8 @@ const cases: Case[] = [
   },
   {
     rule: 'grace-budget',
-    bad: NGINX.replace('GRACE', '30'),
-    good: NGINX.replace('GRACE', '300'),
+    bad: NGINX.replace('GRACE', '30').replace('SHUTDOWN', '5'),
+    good: NGINX.replace('GRACE', '300').replace('SHUTDOWN', '5'),
     severity: 'warning',
   },
   {
@@ -258,6 +259,73 @@ const cases: Case[] = [
         'spec:\n  clusterIP: None\n  publishNotReadyAddresses: true\n  selector:\n    app: web',
       ),
   },
+  {
+    rule: 'local-traffic-policy',
+    bad: app(GOOD_CONTAINER)
+      .replace('replicas: 3', 'replicas: 1')
+      .replace(
+        'spec:\n  selector:\n    app: web',
+        'spec:\n  type: LoadBalancer\n  externalTrafficPolicy: Local\n  selector:\n    app: web',
+      ),
+    good: app(GOOD_CONTAINER).replace(
+      'spec:\n  selector:\n    app: web',
+      'spec:\n  type: LoadBalancer\n  externalTrafficPolicy: Local\n  selector:\n    app: web',
+    ),
+  },
+  {
+    rule: 'local-traffic-policy',
+    bad: app(GOOD_CONTAINER)
+      .replace('kind: Deployment', 'kind: DaemonSet')
+      .replace('  replicas: 3\n', '')
+      .replace(
+        'spec:\n  selector:\n    app: web',
+        'spec:\n  type: LoadBalancer\n  externalTrafficPolicy: Local\n  selector:\n    app: web',
+      ),
+    good: app(GOOD_CONTAINER, {
+      spec: 'updateStrategy:\n  rollingUpdate: {maxSurge: 1, maxUnavailable: 0}',
+    })
+      .replace('kind: Deployment', 'kind: DaemonSet')
+      .replace('  replicas: 3\n', '')
+      .replace(
+        'spec:\n  selector:\n    app: web',
+        'spec:\n  type: LoadBalancer\n  externalTrafficPolicy: Local\n  selector:\n    app: web',
+      ),
+  },
+  {
+    rule: 'ingress-nginx-shutdown',
+    bad: NGINX.replace('GRACE', '300').replace(
+      '            - --shutdown-grace-period=SHUTDOWN\n',
+      '',
+    ),
+    good: NGINX.replace('GRACE', '300').replace('SHUTDOWN', '5'),
+  },
+  {
+    rule: 'sidecar-termination-order',
+    bad: app(
+      `${GOOD_CONTAINER}\n- name: cloud-sql-proxy\nimage: gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.1\nargs: ["project:region:db"]`.replace(
+        /\n- name/,
+        '\n- name',
+      ),
+    ).replace('\n          - name: cloud-sql-proxy', '\n        - name: cloud-sql-proxy'),
+    good: app(
+      `${GOOD_CONTAINER}\n- name: cloud-sql-proxy\nimage: gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.1\nargs: ["--max-sigterm-delay=30s", "project:region:db"]`,
+    ).replace('\n          - name: cloud-sql-proxy', '\n        - name: cloud-sql-proxy'),
+  },
+  {
+    rule: 'sidecar-termination-order',
+    bad: app(
+      'image: registry.example/web:1.2.3\ncommand: ["node", "server.js"]\nreadinessProbe:\n  httpGet: {path: /ready, port: 8080}',
+      {
+        pod: 'initContainers:\n  - name: proxy\n    image: envoyproxy/envoy:v1.31.2\n    restartPolicy: Always\n    ports: [{containerPort: 8080}]\n    readinessProbe: {tcpSocket: {port: 8080}}\n    lifecycle: {preStop: {sleep: {seconds: 5}}}',
+      },
+    ),
+    good: app(
+      'image: registry.example/web:1.2.3\ncommand: ["node", "server.js"]\nreadinessProbe:\n  httpGet: {path: /ready, port: 8080}\nlifecycle:\n  preStop:\n    sleep: {seconds: 5}',
+      {
+        pod: 'initContainers:\n  - name: proxy\n    image: envoyproxy/envoy:v1.31.2\n    restartPolicy: Always\n    ports: [{containerPort: 8080}]\n    readinessProbe: {tcpSocket: {port: 8080}}\n    lifecycle: {preStop: {sleep: {seconds: 5}}}',
+      },
+    ),
+  },
 ];
 
 for (const [i, c] of cases.entries()) {
@@ -267,8 +335,8 @@ for (const [i, c] of cases.entries()) {
     if (c.severity) assert.equal(bad[0]?.severity, c.severity);
     if (c.bad.includes('app-drain: 30s'))
       assert.match(bad[0]?.message ?? '', /drain 30s \(annotation lameduck\.dev\/app-drain\)/);
-    if (c.bad.includes('ingress-nginx'))
-      assert.match(bad[0]?.message ?? '', /drain 60s \(ingress-nginx worker-shutdown-timeout/);
+    if (c.rule === 'grace-budget' && c.bad.includes('ingress-nginx'))
+      assert.match(bad[0]?.message ?? '', /drain 65s \(ingress-nginx worker-shutdown-timeout/);
     for (const f of bad) {
       assert.ok(f.position.line >= 1 && f.position.column >= 1);
       assert.ok(f.message.length > 0 && f.fix.length > 0);

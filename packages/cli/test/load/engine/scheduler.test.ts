@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { autoPoolSize } from '../../../src/load/engine/pool-size.ts';
 import { Recorder } from '../../../src/load/engine/recorder.ts';
 import { runScheduler, type SchedulerOptions } from '../../../src/load/engine/scheduler.ts';
 import { type RequestRecord, runLoad } from '../../../src/load/index.ts';
@@ -107,7 +108,7 @@ test('closed loop on the clock: each of the connections sends again as soon as i
   assert.equal(transport().maxBusy, 4);
 });
 
-test('abort on the clock: requests in flight get one second, then leave every count', async () => {
+test('abort on the clock: requests in flight get one second, then count as cancelled', async () => {
   // even requests are answered after 50 ms, odd ones never
   const controller = new AbortController();
   const { clock, records, recorder, run, transport } = virtualRun(
@@ -122,7 +123,20 @@ test('abort on the clock: requests in flight get one second, then leave every co
   const result = await run;
   assert.equal(result.aborted, true);
   assert.equal(result.elapsedMs, 260);
-  assert.deepEqual(recorder.totals, { scheduled: 2, sent: 3, ok: 2, failed: 0, late: 0 });
+  assert.deepEqual(recorder.totals, {
+    scheduled: 3,
+    sent: 3,
+    ok: 2,
+    failed: 0,
+    late: 0,
+    retried: 0,
+    cancelled: 1,
+  });
+  assert.deepEqual(
+    recorder.timeline.map((row) => [row.second, row.ok, row.cancelled]),
+    [[0, 2, 1]],
+    'the cancelled request shows in the second it was scheduled in',
+  );
   assert.equal(transport().cancelled, 1);
   assert.equal(transport().closed, true);
 });
@@ -270,4 +284,19 @@ test('an abort stops the run early and still returns the result', async () => {
       assertAccounted(result, records);
     },
   );
+});
+
+test('the auto pool follows the median of each second, not a stall of the client', () => {
+  const pool = autoPoolSize();
+  assert.equal(pool.limit(), 64);
+  // a second of 2 ms requests at 1,000 per second, with a fifth of them caught in a 700 ms stall
+  for (let i = 0; i < 1000; i++) pool.observe(i % 5 === 0 ? 700 : 2, 1000, i);
+  pool.observe(2, 1000, 1000);
+  assert.equal(pool.limit(), 64, '2 × 1000/s × 2 ms = 4 connections: the minimum stands');
+  // then the server slows to 200 ms a request: 2 × 1000/s × 0.2 s + 1
+  for (let i = 0; i <= 1000; i++) pool.observe(200, 1000, 1001 + i);
+  assert.ok(Math.abs(pool.limit() - 401) <= 4, `limit ${pool.limit()}`);
+  for (let i = 0; i <= 1000; i++) pool.observe(60_000, 1000, 2002 + i);
+  assert.equal(pool.limit(), 1024, 'never above the maximum');
+  assert.equal(pool.autoPeak, 1024);
 });

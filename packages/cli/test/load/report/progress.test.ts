@@ -7,8 +7,26 @@ test('the live progress line rewrites itself and is erased at the end', () => {
   const progress = new Progress((text) => {
     out += text;
   });
-  progress.second({ second: 0, ok: 10, failures: {}, late: 0, p50: 1, p99: 2 });
-  progress.second({ second: 1, ok: 8, failures: { refused: 2 }, late: 0, p50: 1, p99: 2 });
+  progress.second({
+    second: 0,
+    ok: 10,
+    failures: {},
+    late: 0,
+    retried: 0,
+    cancelled: 0,
+    p50: 1,
+    p99: 2,
+  });
+  progress.second({
+    second: 1,
+    ok: 8,
+    failures: { refused: 2 },
+    late: 0,
+    retried: 0,
+    cancelled: 0,
+    p50: 1,
+    p99: 2,
+  });
   progress.clear();
   const frames = out.split('\r\u001b[2K');
   assert.deepEqual(frames.slice(1), [

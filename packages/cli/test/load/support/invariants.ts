@@ -22,12 +22,16 @@ export function failedIn(row: TimelineSecond): number {
  * the timeline; with `records` (from `onRequest`), once each, in the second it was scheduled in.
  */
 export function assertAccounted(result: LoadResult, records?: readonly RequestRecord[]): void {
-  const { scheduled, ok, failed, sent } = result.totals;
-  assert.equal(ok + failed, scheduled, 'every scheduled request ends as ok or failed');
+  const { scheduled, ok, failed, sent, cancelled } = result.totals;
+  assert.equal(
+    ok + failed + cancelled,
+    scheduled,
+    'every scheduled request ends as ok, failed or cancelled',
+  );
   assert.ok(sent <= scheduled, `sent ${sent} <= scheduled ${scheduled}`);
   const byClass = Object.values(result.failures).reduce((a, b) => a + b, 0);
   assert.equal(byClass, failed, 'every failure has exactly one class');
-  const perSecond = result.timeline.reduce((sum, s) => sum + s.ok + failedIn(s), 0);
+  const perSecond = result.timeline.reduce((sum, s) => sum + s.ok + failedIn(s) + s.cancelled, 0);
   assert.equal(perSecond, scheduled, 'the timeline accounts for every scheduled request');
   assert.deepEqual(
     result.timeline.map((row) => row.second),
@@ -35,7 +39,7 @@ export function assertAccounted(result: LoadResult, records?: readonly RequestRe
     'one row per second, in order',
   );
   if (records === undefined) return;
-  assert.equal(records.length, scheduled, 'onRequest once per scheduled request');
+  assert.equal(records.length, scheduled - cancelled, 'onRequest once per request with an outcome');
   const expected = result.timeline.map((row) => ({ second: row.second, ok: 0, failures: {} }));
   for (const record of records) {
     const row = expected[Math.floor(record.scheduledAt / 1000)] as {

@@ -9,12 +9,19 @@ type Closable = NodeJS.EventEmitter & {
 };
 
 export async function serve<T>(server: Closable, body: (port: number) => Promise<T>): Promise<T> {
+  // an HTTP/2 server closes only once every session has: end those the test left open
+  const sessions = new Set<{ destroy(): void }>();
+  server.on('session', (session: { destroy(): void; once(e: string, f: () => void): void }) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+  });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   try {
     return await body((server.address() as AddressInfo).port);
   } finally {
     (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+    for (const session of sessions) session.destroy();
     await new Promise((resolve) => server.close(() => resolve(undefined)));
   }
 }
