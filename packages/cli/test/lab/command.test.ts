@@ -148,7 +148,7 @@ test('lameduck with a propagation longer than its grace period: the app refuses 
   const report = JSON.parse(result.stdout);
   assert.match(
     report.scenarios[0].error,
-    /exited before it became ready \(exit code 78: .*drainDelay/,
+    /exited before it became ready \(exit code 78: .*LAMEDUCK_DRAIN_DELAY/,
   );
 });
 
