@@ -52,7 +52,7 @@ export function formatTable(results: readonly ScenarioResult[]): string {
  * Failures per second of load for one scenario: a strip with one character per second (· none, 1–9,
  * then # for 10 or more), then the seconds that had failures with their classes.
  */
-export function formatTimeline(result: ScenarioResult, maxLines = 8): string {
+export function formatTimeline(result: ScenarioResult, nameWidth = 18, maxLines = 8): string {
   const perSecond = coarsen(result.buckets, 1000);
   const start = perSecond[0]?.at ?? 0;
   const strip = perSecond
@@ -62,23 +62,23 @@ export function formatTimeline(result: ScenarioResult, maxLines = 8): string {
     })
     .join('');
   const bad = perSecond.filter((b) => failedCount(b) > 0);
-  const lines = [`${result.name.padEnd(18)} |${strip}|`];
+  const lines = [`${result.name.padEnd(nameWidth)} |${strip}|`];
   for (const b of bad.slice(0, maxLines)) {
     const t = Math.round((b.at - start) / 1000);
     lines.push(
-      `${''.padEnd(18)}  ${String(t).padStart(3)} s: ${failedCount(b)} failed (${formatClasses(b.failed)})`,
+      `${''.padEnd(nameWidth)}  ${String(t).padStart(3)} s: ${failedCount(b)} failed (${formatClasses(b.failed)})`,
     );
   }
   if (bad.length > maxLines)
-    lines.push(`${''.padEnd(18)}  … ${bad.length - maxLines} more seconds with failures`);
+    lines.push(`${''.padEnd(nameWidth)}  … ${bad.length - maxLines} more seconds with failures`);
   const crashes = result.events.filter((e) => e.type === 'crashed');
   const last = crashes.at(-1);
   if (last) {
     lines.push(
-      `${''.padEnd(18)}  ${crashes.length} container crash(es); last: pod ${last.pod} crashed (${last.detail ?? 'no detail'})`,
+      `${''.padEnd(nameWidth)}  ${crashes.length} container crash(es); last: pod ${last.pod} crashed (${last.detail ?? 'no detail'})`,
     );
   }
-  if (result.error) lines.push(`${''.padEnd(18)}  error: ${result.error}`);
+  if (result.error) lines.push(`${''.padEnd(nameWidth)}  error: ${result.error}`);
   return lines.join('\n');
 }
 
@@ -117,7 +117,7 @@ export function formatReport(results: readonly ScenarioResult[]): string {
     formatDescriptions(results),
     '',
     'Failures per second of load (· none, 1–9, # ten or more):',
-    ...results.map((r) => formatTimeline(r)),
+    ...results.map((r) => formatTimeline(r, Math.max(18, ...results.map((x) => x.name.length)))),
     '',
     'Accounting (every request scheduled is counted once, as ok or as failed):',
     ...results.flatMap(formatAccounting),
