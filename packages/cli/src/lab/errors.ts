@@ -7,6 +7,7 @@ export const LAB_ERROR_CODES = [
   'ERR_LAMEDUCK_LAB_QUANTITY',
   'ERR_LAMEDUCK_LAB_ADDRESS',
   'ERR_LAMEDUCK_LAB_IPTABLES',
+  'ERR_LAMEDUCK_LAB_INGRESS',
 ] as const;
 export type LabErrorCode = (typeof LAB_ERROR_CODES)[number];
 

@@ -97,7 +97,7 @@ test('an invalid manifest names the file, the field, the expectation and the val
   assert.match(missing.stderr, /cannot read --manifest nope\.yaml/);
 });
 
-test('an app that fails to start is a crashing pod in the report, not a hang; --json - keeps stdout one JSON document', async () => {
+test('an app that exits at start is reported at once with its exit code and last message; --json - keeps stdout one JSON document', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lab-crash-'));
   writeFileSync(
     join(dir, 'deploy.yaml'),
@@ -113,12 +113,10 @@ spec:
   const result = await run(
     [
       '--cmd',
-      `${process.execPath} -e "console.error('Error: cannot connect to the database'); process.exit(1)"`,
+      `${process.execPath} -e "console.error('Error: cannot connect to the database'); process.exit(3)"`,
       '--manifest',
       'deploy.yaml',
       '--quick',
-      '--rollout-timeout',
-      '3s',
       '--json',
       '-',
     ],
@@ -126,11 +124,39 @@ spec:
   );
   assert.equal(result.code, 1);
   // The table goes to stderr so that stdout is nothing but the JSON document.
-  assert.match(result.stderr, /is crashing .*cannot connect to the database/);
   assert.match(result.stderr, /^scenario +requests/m);
   const report = JSON.parse(result.stdout);
-  assert.match(report.scenarios[0].error, /did not complete within 3000 ms/);
+  // Not "did not complete within 1m": the first exit before the pod was ever ready says it all.
+  assert.match(
+    report.scenarios[0].error,
+    /^pod \S+ exited before it became ready \(exit code 3: Error: cannot connect to the database\)$/,
+  );
   assert.ok(report.scenarios[0].events.some((e: { type: string }) => e.type === 'crashed'));
+});
+
+test('lameduck with a propagation longer than its grace period: the app refuses to start (exit 78) and the lab says so at once', async () => {
+  const result = await run([
+    '--quick',
+    '--scenario',
+    'lameduck',
+    '--propagation',
+    'exp:1s..8s',
+    '--json',
+    '-',
+  ]);
+  assert.equal(result.code, 1, result.stderr);
+  const report = JSON.parse(result.stdout);
+  assert.match(
+    report.scenarios[0].error,
+    /exited before it became ready \(exit code 78: .*LAMEDUCK_DRAIN_DELAY/,
+  );
+});
+
+test('--rollout-timeout 0 is a usage error', async () => {
+  const result = await run(['--quick', '--rollout-timeout', '0']);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /--rollout-timeout/);
+  assert.doesNotMatch(result.stderr, /deploying/);
 });
 
 test('your own command with a manifest: replicas, probes and preStop apply; JSON has the pod events', async () => {
@@ -190,4 +216,45 @@ spec:
     '2 pods, then 2 new',
   );
   assert.ok([0, 1].includes(result.code));
+});
+
+test('--sweep runs one scenario across a range: a row per value in the table, the JSON and the HTML', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lab-sweep-'));
+  const html = join(dir, 'sweep.html');
+  const result = await run([
+    '--quick',
+    '--scenario',
+    'sigterm-exit',
+    '--sweep',
+    'prestop=0s..1s:1s',
+    '--json',
+    '-',
+    '--html',
+    html,
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(
+    result.stderr,
+    /Sweep of prestop \(sigterm-exit\): failed requests against the value/,
+  );
+  const report = JSON.parse(result.stdout);
+  assert.equal(report.sweep.param, 'prestop');
+  assert.deepEqual(
+    report.sweep.points.map((p: { valueMs: number }) => p.valueMs),
+    [0, 1000],
+  );
+  for (const [i, p] of report.sweep.points.entries()) {
+    const s = report.scenarios[i];
+    assert.equal(p.requests, s.requests);
+    assert.equal(s.requests, s.ok + s.failed, 'every request counted once');
+    assert.equal(p.error, undefined);
+  }
+  const preStops = report.scenarios.map((s: { events: { type: string }[] }) =>
+    s.events.some((e) => e.type === 'prestop-done'),
+  );
+  assert.deepEqual(preStops, [false, true], 'no preStop at 0, a 1 s sleep at 1s');
+  assert.match(readFileSync(html, 'utf8'), /data-sweep="prestop"/);
+  const bad = await run(['--sweep', 'drain=0s..1s']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /Invalid --sweep: expected <param>=<from>\.\.<to>/);
 });

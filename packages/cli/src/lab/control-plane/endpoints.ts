@@ -81,6 +81,11 @@ export class EndpointController {
     return view;
   }
 
+  /** Resolves once every view has applied every change published so far. */
+  async synced(): Promise<void> {
+    await Promise.all([...this.#views].map((view) => view.synced()));
+  }
+
   close(): void {
     for (const view of this.#views) view.close();
     this.#views.clear();
@@ -107,6 +112,7 @@ export class EndpointView {
   #current: EndpointSnapshot;
   readonly #timers = new Set<() => void>();
   readonly #listeners = new Set<(snapshot: EndpointSnapshot) => void>();
+  readonly #idle = new Set<() => void>();
   readonly #o: EndpointViewOptions;
 
   constructor(options: EndpointViewOptions) {
@@ -134,12 +140,25 @@ export class EndpointView {
     const delay = sample(this.#o.propagation, this.#o.random);
     const cancel = this.#o.clock.setTimer(() => {
       this.#timers.delete(cancel);
-      if (snapshot.version <= this.#current.version) return;
-      this.#current = snapshot;
-      this.#o.onSync?.(snapshot, delay);
-      for (const listener of this.#listeners) listener(snapshot);
+      if (snapshot.version > this.#current.version) {
+        this.#current = snapshot;
+        this.#o.onSync?.(snapshot, delay);
+        for (const listener of this.#listeners) listener(snapshot);
+      }
+      if (this.#timers.size === 0) this.#wakeIdle();
     }, delay);
     this.#timers.add(cancel);
+  }
+
+  /** Resolves once this view has applied (or dropped as stale) every change published to it. */
+  synced(): Promise<void> {
+    if (this.#timers.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.add(resolve));
+  }
+
+  #wakeIdle(): void {
+    for (const resolve of this.#idle) resolve();
+    this.#idle.clear();
   }
 
   /** Push model for data paths that program rules (iptables): called after each applied change. */
@@ -151,6 +170,7 @@ export class EndpointView {
     for (const cancel of this.#timers) cancel();
     this.#timers.clear();
     this.#listeners.clear();
+    this.#wakeIdle();
   }
 }
 
@@ -159,23 +179,34 @@ function sameConditions(a: Endpoint, b: Endpoint): boolean {
 }
 
 /**
- * Records `proxy-synced` once per pod and view: when the view (a node's proxy, or the ingress) first
- * applies a snapshot in which the pod is terminating, i.e. when it stopped sending new connections
- * to it.
+ * Records `proxy-synced` once per pod and view: when the view (a node's proxy, the ingress, the load
+ * balancer) first applies a snapshot in which the pod is terminating or gone, i.e. when it stopped
+ * sending new connections to it. A view that learns of the pod's removal before it saw it terminate
+ * (an older change overtaken by a newer one) records it then.
  */
 export function logProxySyncs(
   log: EventLog,
   view: string,
 ): (snapshot: EndpointSnapshot, delayMs: number) => void {
-  const known = new Set<string>();
+  const seen = new Set<string>();
+  const done = new Set<string>();
   return (snapshot, delayMs) => {
-    for (const endpoint of snapshot.endpoints) {
-      if (!endpoint.terminating || known.has(endpoint.pod)) continue;
-      known.add(endpoint.pod);
+    const present = new Set(snapshot.endpoints.map((e) => e.pod));
+    const stopped = [
+      ...snapshot.endpoints.filter((e) => e.terminating).map((e) => e.pod),
+      ...[...seen].filter((pod) => !present.has(pod)),
+    ];
+    for (const pod of present) seen.add(pod);
+    for (const pod of stopped) {
+      if (done.has(pod)) continue;
+      done.add(pod);
       log.record(
-        endpoint.pod,
+        pod,
         'proxy-synced',
         `${view} stopped routing to it after ${Math.round(delayMs)} ms`,
+        {
+          view,
+        },
       );
     }
   };

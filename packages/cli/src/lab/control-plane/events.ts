@@ -22,6 +22,8 @@ export interface PodEvent {
   readonly pod: string;
   readonly type: PodEventType;
   readonly detail?: string;
+  /** `proxy-synced`: the view (node-1…, ingress, lb) that stopped routing to the pod. */
+  readonly view?: string;
 }
 
 /**
@@ -45,9 +47,15 @@ export class EventLog {
     return this.#clock.now() - this.origin;
   }
 
-  record(pod: string, type: PodEventType, detail?: string): PodEvent {
+  record(pod: string, type: PodEventType, detail?: string, extra?: { view: string }): PodEvent {
     const at = this.elapsed();
-    const event: PodEvent = detail === undefined ? { at, pod, type } : { at, pod, type, detail };
+    const event: PodEvent = {
+      at,
+      pod,
+      type,
+      ...(detail === undefined ? {} : { detail }),
+      ...(extra ? { view: extra.view } : {}),
+    };
     this.events.push(event);
     for (const listener of this.#listeners) listener(event);
     return event;

@@ -68,7 +68,14 @@ export class Container {
       });
       this.#child.once('exit', (code, signal) => {
         this.#finish();
-        resolve({ code, signal });
+        // Its last words may still be in the pipes: wait for them (bounded: a process that left the
+        // group may hold them open).
+        const done = () => resolve({ code, signal });
+        const cancel = this.#clock.setTimer(done, 200);
+        this.#child.once('close', () => {
+          cancel();
+          done();
+        });
       });
     });
   }

@@ -24,6 +24,8 @@ export interface KubeletOptions extends KubeletSettings {
   readonly log: EventLog;
   /** Called on every pod update (the endpoint and deployment controllers watch pods). */
   readonly onPodUpdate: (pod: Pod) => void;
+  /** A container exited before its pod was ever ready (exit code and last message). */
+  readonly onStartFailure?: (pod: Pod, detail: string) => void;
 }
 
 /**
@@ -52,6 +54,9 @@ export class Kubelet {
       pidNamespace: o.pidNamespace,
       clock: o.clock,
       log: o.log,
+      ...(o.onStartFailure
+        ? { onStartFailure: (p: Pod, d: string) => o.onStartFailure?.(p, d) }
+        : {}),
       onUpdate: (p) => {
         if (p.phase === 'terminated') {
           o.addresses.release(host);

@@ -23,6 +23,8 @@ export interface PodOptions {
   readonly log: EventLog;
   /** Called whenever readiness or phase changes (the endpoint and deployment controllers listen). */
   readonly onUpdate: (pod: Pod) => void;
+  /** The container exited before the pod was ever ready, with the exit and its last message. */
+  readonly onStartFailure?: (pod: Pod, detail: string) => void;
 }
 
 /** The kubelet's minimum grace after a long preStop (kuberuntime_manager.go minimumGracePeriodInSeconds). */
@@ -46,6 +48,8 @@ export class Pod {
   /** When the pod last became ready (for minReadySeconds), or undefined. */
   readySince: number | undefined;
   restarts = 0;
+  /** The pod has been Ready at least once. */
+  everReady = false;
   /** Why the last container exited while nobody asked it to (crash reports). */
   lastCrash: string | undefined;
   readonly terminated: Promise<void>;
@@ -115,6 +119,7 @@ export class Pod {
       this.lastCrash = describeExit(exit, container.output);
       this.#o.log.record(this.name, 'crashed', this.lastCrash);
       this.#o.onUpdate(this);
+      if (!this.everReady) this.#o.onStartFailure?.(this, this.lastCrash);
       await sleep(this.#o.clock, backoff, this.#stop.signal);
       backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
       if (this.phase === 'running') {
@@ -166,6 +171,7 @@ export class Pod {
   #setReady(ready: boolean, detail?: string): void {
     if (ready === this.ready) return;
     this.ready = ready;
+    if (ready) this.everReady = true;
     this.readySince = ready ? this.#o.clock.now() : undefined;
     this.#o.log.record(this.name, ready ? 'ready' : 'not-ready', detail);
     this.#o.onUpdate(this);

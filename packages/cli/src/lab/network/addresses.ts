@@ -19,6 +19,11 @@ export class AddressBlock {
     return `${this.prefix}.1`;
   }
 
+  /** The block as a CIDR: `127.a.b.0/24`. */
+  get cidr(): string {
+    return `${this.prefix}.0/24`;
+  }
+
   /** The next pod address; addresses of terminated pods are reused last. */
   allocate(): string {
     if (this.#nextPod <= 254) return `${this.prefix}.${this.#nextPod++}`;

@@ -7,6 +7,8 @@ export interface UserspaceProxyOptions {
   readonly port: number;
   /** One endpoint view per node; each new connection lands on the next node, like clients spread over nodes. */
   readonly nodes: readonly EndpointView[];
+  /** Whether an address belongs to a pod that is gone (a stale route leads nowhere). */
+  readonly gone?: (address: string) => boolean;
 }
 
 /**
@@ -14,9 +16,13 @@ export interface UserspaceProxyOptions {
  * endpoint view of the node it lands on, and never touches established connections (conntrack
  * semantics: a keep-alive connection keeps reaching its pod, even after the pod left the endpoints).
  *
- * Where the kernel would refuse a connection (no endpoint, or the pod's port is closed), the client's
- * connection has already been accepted here, so it is closed instead: in this mode "refused" and
- * "reset" show up as a connection closed before any response.
+ * Failures reach the client as close to what a client of kube-proxy sees as a proxy in user space
+ * can make them. Where the kernel would refuse the connection (no endpoint, or the pod's port
+ * closed), the client's connection has already been accepted here, so it is reset: "refused" shows
+ * up as `reset` in this mode. A pod's FIN is passed on as a FIN; a pod's reset as a reset when the
+ * client has sent something the proxy has not read, else as a close (`closed-before-response`). A
+ * route to a pod that is gone leads nowhere, as in a cluster: the connection is held unanswered until
+ * the client gives up (a timeout).
  */
 export class UserspaceProxy {
   readonly #o: UserspaceProxyOptions;
@@ -61,6 +67,12 @@ export class UserspaceProxy {
     this.#rr.set(node?.name ?? '', turn + 1);
     const endpoint = candidates[turn % candidates.length];
     if (!endpoint) return;
+    if (this.#o.gone?.(endpoint.host)) {
+      // The packets go nowhere: nothing answers, nothing resets.
+      client.on('error', () => {});
+      client.resume();
+      return;
+    }
     const upstream = connect({ host: endpoint.host, port: endpoint.port, noDelay: true });
     this.#track(upstream);
     upstream.once('connect', () => {
@@ -68,14 +80,21 @@ export class UserspaceProxy {
       upstream.pipe(client);
       client.resume();
     });
-    // A failure on one side closes the other; a FIN is passed on as a FIN.
-    upstream.once('error', () => abort(client));
-    client.once('error', () => abort(upstream));
+    // A failure on one side is passed on to the other as a reset; a FIN as a FIN.
+    let failed = false;
+    upstream.once('error', () => {
+      failed = true;
+      abort(client);
+    });
+    client.once('error', () => {
+      failed = true;
+      abort(upstream);
+    });
     upstream.once('close', () => {
-      if (!client.destroyed) client.end();
+      if (!failed && !client.destroyed) client.end();
     });
     client.once('close', () => {
-      if (!upstream.destroyed) upstream.end();
+      if (!failed && !upstream.destroyed) upstream.end();
     });
   }
 
@@ -91,11 +110,24 @@ export class UserspaceProxy {
   }
 }
 
+/** How long the proxy lets a client's bytes arrive before it closes the connection with a reset. */
+const RESET_AFTER_MS = 20;
+
 /**
- * Closes the other side when one side fails. Node's `resetAndDestroy()` would send an RST, but with
- * Node 20 a reset socket can leave the process spinning in its exit-time handle cleanup, so the
- * failure is passed on as a close: the client sees the connection end before its response.
+ * Passes a failure on as a reset where it can. Node 20's `resetAndDestroy()` sends an RST, but
+ * leaves the lab's process spinning at exit (seen in 3 of 4 runs), so the kernel's own rule is used:
+ * closing a socket with unread data sends an RST. The proxy stops reading and closes a moment later,
+ * when the client's request has arrived: a client that sent one (the refused case: nothing was read
+ * from it yet) sees a reset; one that is waiting for its response with nothing more to send sees the
+ * connection closed.
  */
 function abort(socket: Socket): void {
-  if (!socket.destroyed) socket.destroy();
+  if (socket.destroyed) return;
+  socket.on('error', () => {});
+  if (socket.connecting || socket.pending) {
+    socket.destroy();
+    return;
+  }
+  socket.pause();
+  setTimeout(() => socket.destroy(), RESET_AFTER_MS).unref();
 }

@@ -1,12 +1,19 @@
 import type { ManifestDeployment } from '../spec/manifest.js';
 import { DEPLOYMENT_DEFAULTS, type DeploymentSpec } from '../spec/template.js';
-import { type ScenarioName, scenarioSpec } from './builtin.js';
+import {
+  type AppLatency,
+  SCENARIO_INFO,
+  type ScenarioName,
+  type ScenarioNetwork,
+  scenarioNetwork,
+  scenarioSpec,
+} from './builtin.js';
 
 export interface PlanSettings {
   readonly scenarios: readonly ScenarioName[];
   /** undefined: the manifest's (or the scenario's) replicas */
   readonly replicas: number | undefined;
-  readonly latencyMs: number;
+  readonly latency: AppLatency;
   readonly port: number;
   /** The slowest proxy's propagation delay: what a preStop sleep or drain delay must cover. */
   readonly propagationMaxMs: number;
@@ -14,28 +21,45 @@ export interface PlanSettings {
   readonly node: string;
   /** terminationGracePeriodSeconds of every scenario, in ms. */
   readonly graceMs: number;
+  /** `--lb-drain`, when given. */
+  readonly lbDrainMs?: number | undefined;
 }
 
 export interface PlannedScenario {
   readonly name: string;
+  /** One line for the reports. */
+  readonly description: string;
+  /** The seed story it replays. */
+  readonly story?: string;
   readonly spec: DeploymentSpec;
+  /** The data path the scenario needs whatever the flags say. */
+  readonly network?: ScenarioNetwork;
 }
 
 const BUILTIN_REPLICAS = 3;
+/** The port of `--port`'s default. */
+export const DEFAULT_PORT = 8080;
 
 /** The built-in scenarios to run, each with its Deployment. */
 export function planBuiltin(settings: PlanSettings): PlannedScenario[] {
-  return settings.scenarios.map((name) => ({
-    name,
-    spec: scenarioSpec(name, {
+  return settings.scenarios.map((name) => {
+    const scenario = {
       replicas: settings.replicas ?? BUILTIN_REPLICAS,
-      latencyMs: settings.latencyMs,
+      latency: settings.latency,
       port: settings.port,
       propagationMaxMs: settings.propagationMaxMs,
       node: settings.node,
       graceMs: settings.graceMs,
-    }),
-  }));
+      lbDrainMs: settings.lbDrainMs,
+    };
+    const network = scenarioNetwork(name, scenario);
+    return {
+      name,
+      ...SCENARIO_INFO[name],
+      spec: scenarioSpec(name, scenario),
+      ...(network ? { network } : {}),
+    };
+  });
 }
 
 /**
@@ -46,7 +70,7 @@ export function planBuiltin(settings: PlanSettings): PlannedScenario[] {
 export function planUserApp(
   command: readonly string[],
   manifest: ManifestDeployment | undefined,
-  settings: Pick<PlanSettings, 'replicas' | 'port'>,
+  settings: { readonly replicas: number | undefined; readonly port: number | undefined },
 ): PlannedScenario {
   const m = manifest;
   const probes = {
@@ -55,8 +79,10 @@ export function planUserApp(
     ...(m?.livenessProbe ? { livenessProbe: m.livenessProbe } : {}),
     ...(m?.preStop ? { preStop: m.preStop } : {}),
   };
+  const name = m?.name ?? 'app';
   return {
-    name: m?.name ?? 'app',
+    name,
+    description: `your app: ${command.join(' ')}`.slice(0, 120),
     spec: {
       replicas: settings.replicas ?? m?.replicas ?? BUILTIN_REPLICAS,
       strategy: m?.strategy ?? DEPLOYMENT_DEFAULTS.strategy,
@@ -64,7 +90,8 @@ export function planUserApp(
       template: {
         command,
         env: m?.env ?? {},
-        port: m?.port ?? settings.port,
+        // --port wins over the manifest's containerPort (flags win, as documented)
+        port: settings.port ?? m?.port ?? DEFAULT_PORT,
         terminationGracePeriodMs:
           m?.terminationGracePeriodMs ?? DEPLOYMENT_DEFAULTS.terminationGracePeriodMs,
         ...probes,

@@ -1,3 +1,4 @@
+import { anySignal } from '../../core/abort.js';
 import type { Clock } from '../../core/clock.js';
 import type { ScenarioResult } from '../report/result.js';
 import type { RunLoad } from '../traffic/load-contract.js';
@@ -14,34 +15,72 @@ export interface LabDependencies {
   readonly signal: AbortSignal;
   readonly clock?: Clock;
   readonly progress?: (line: string) => void;
-  /** The running scenario's cleanup, for synchronous removal at process exit. */
+  /** The running scenarios' cleanup, for synchronous removal at process exit. */
   readonly onRunning?: (cleanup: SyncCleanup | undefined) => void;
+  /** Scenarios run at once (each on its own addresses, chains and servers); 1 by default. */
+  readonly parallel?: number;
 }
 
-/** Runs the planned scenarios one after the other (they share the machine's cores, never the network). */
+/**
+ * Runs the planned scenarios, `parallel` at a time (they share the machine's cores, never the
+ * network: each claims its own address block, iptables chains and server folders), and returns
+ * their results in the order they were planned.
+ */
 export async function runLab(
   planned: readonly PlannedScenario[],
   settings: LabSettings,
   deps: LabDependencies,
 ): Promise<ScenarioResult[]> {
-  const results: ScenarioResult[] = [];
-  let index = 0;
-  for (const scenario of planned) {
-    if (deps.signal.aborted) break;
-    const result = await runScenario(scenario, settings, {
-      runLoad: deps.runLoad,
-      baseEnv: deps.baseEnv,
-      cwd: deps.cwd,
-      chainPrefix: `LDLAB${deps.pid}x${++index}`,
-      signal: deps.signal,
-      ...(deps.clock ? { clock: deps.clock } : {}),
-      ...(deps.progress ? { progress: deps.progress } : {}),
-      ...(deps.onRunning ? { onRunning: deps.onRunning } : {}),
-    });
-    deps.progress?.(
-      `${scenario.name}: ${result.requests} requests, ${result.failed} failed${result.error ? ` (${result.error})` : ''}`,
+  const results: (ScenarioResult | undefined)[] = planned.map(() => undefined);
+  const running = new Map<number, SyncCleanup>();
+  const report = () =>
+    deps.onRunning?.(
+      running.size === 0
+        ? undefined
+        : {
+            closeSync() {
+              for (const cleanup of running.values()) cleanup.closeSync();
+            },
+          },
     );
-    results.push(result);
-  }
-  return results;
+  let next = 0;
+  // One scenario failing for the lab's own reasons (a LabError) stops the others, after their cleanup.
+  const stop = new AbortController();
+  const signal = anySignal(deps.signal, stop.signal);
+  const worker = async () => {
+    while (next < planned.length && !signal.aborted) {
+      const index = next++;
+      const scenario = planned[index] as PlannedScenario;
+      const result = await runScenario(scenario, settings, {
+        runLoad: deps.runLoad,
+        baseEnv: deps.baseEnv,
+        cwd: deps.cwd,
+        chainPrefix: `LDLAB${deps.pid}x${index + 1}`,
+        signal,
+        ...(deps.clock ? { clock: deps.clock } : {}),
+        ...(deps.progress ? { progress: deps.progress } : {}),
+        onRunning: (cleanup) => {
+          if (cleanup) running.set(index, cleanup);
+          else running.delete(index);
+          report();
+        },
+      });
+      deps.progress?.(
+        `${scenario.name}: ${result.requests} requests, ${result.failed} failed${result.error ? ` (${result.error})` : ''}`,
+      );
+      results[index] = result;
+    }
+  };
+  const workers = Math.max(1, Math.min(deps.parallel ?? 1, planned.length));
+  const settled = await Promise.allSettled(
+    Array.from({ length: workers }, () =>
+      worker().catch((error: unknown) => {
+        stop.abort(error);
+        throw error;
+      }),
+    ),
+  );
+  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure) throw deps.signal.aborted ? failure.reason : (stop.signal.reason ?? failure.reason);
+  return results.filter((r): r is ScenarioResult => r !== undefined);
 }

@@ -1,15 +1,15 @@
-import { deadline } from '../../core/abort.js';
+import { anySignal, deadline } from '../../core/abort.js';
 import { type Clock, sleep, systemClock } from '../../core/clock.js';
 import { Deployment } from '../control-plane/deployment.js';
 import { EndpointController, logProxySyncs } from '../control-plane/endpoints.js';
 import { EventLog } from '../control-plane/events.js';
 import { Kubelet, type KubeletSettings } from '../kubelet/kubelet.js';
-import { type NetworkSettings, startDataPath } from '../network/data-path.js';
-import type { RolloutRecord, ScenarioResult } from '../report/result.js';
+import { type DataPath, type NetworkSettings, startDataPath } from '../network/data-path.js';
+import type { RolloutRecord, ScenarioResult, TrafficSummary } from '../report/result.js';
 import { Timeline } from '../report/timeline.js';
-import { upperBound } from '../spec/distribution.js';
-import type { FailureClass, LoadResult, RunLoad } from '../traffic/load-contract.js';
-import { sendTraffic, type TrafficSettings } from '../traffic/traffic.js';
+import type { RunLoad } from '../traffic/load-contract.js';
+import { carriedMix } from '../traffic/mix.js';
+import { sendTraffic, type TrafficResult, type TrafficSettings } from '../traffic/traffic.js';
 import type { PlannedScenario } from './plan.js';
 
 /** The scenario runner's own part of the settings: how many rollouts, and the waits around them. */
@@ -17,7 +17,10 @@ export interface RolloutSettings {
   readonly rollouts: number;
   /** A rollout that is not complete after this long is reported as stalled (progressDeadlineSeconds). */
   readonly rolloutTimeoutMs: number;
-  /** Load before the first rollout and after the last old pod is gone. */
+  /**
+   * Load before the first rollout, and after the last change has reached every proxy (the tail
+   * that catches late failures).
+   */
   readonly settleMs: number;
 }
 
@@ -54,9 +57,10 @@ export interface ScenarioDependencies {
 const BUCKET_MS = 100;
 
 /**
- * Runs one scenario: deploys the spec, starts the load against the Service, rolls out `rollouts` new
- * revisions one after the other, lets the last old pods terminate, stops the load and removes every
- * process, socket and rule it created (also on abort or error).
+ * Runs one scenario: deploys the spec, starts the load against the front of the data path, rolls
+ * out `rollouts` new revisions one after the other, waits until every proxy has applied the last
+ * endpoint change, keeps loading for the tail, ends the load gracefully (every request in flight
+ * gets its outcome) and removes every process, socket and rule it created (also on abort or error).
  */
 export async function runScenario(
   scenario: PlannedScenario,
@@ -64,16 +68,20 @@ export async function runScenario(
   deps: ScenarioDependencies,
 ): Promise<ScenarioResult> {
   const { name, spec } = scenario;
-  const { network, rollout: timing } = settings;
+  const network: NetworkSettings = { ...settings.network, ...scenario.network };
+  const timing = settings.rollout;
   const clock = deps.clock ?? systemClock;
   const log = new EventLog(clock);
   const endpoints = new EndpointController();
-  let dataPath: Awaited<ReturnType<typeof startDataPath>>;
+  let dataPath: DataPath;
   try {
     dataPath = await startDataPath(network, {
       port: spec.template.port,
       chainPrefix: deps.chainPrefix,
       random: deps.random,
+      clock,
+      pidNamespace: settings.kubelet.pidNamespace,
+      env: deps.baseEnv,
       watch: (view) =>
         endpoints.watch({
           name: view,
@@ -89,11 +97,13 @@ export async function runScenario(
   }
   const terminations: number[] = [];
   let deployment: Deployment | undefined;
+  // An app that exits before it ever became ready will not become ready by waiting: say so at once.
+  const startFailed = new AbortController();
   const kubelet = new Kubelet({
     ...settings.kubelet,
     baseEnv: deps.baseEnv,
     cwd: deps.cwd,
-    addresses: dataPath.block,
+    addresses: dataPath.addresses,
     clock,
     log,
     onPodUpdate: (pod) => {
@@ -103,6 +113,8 @@ export async function runScenario(
       }
       deployment?.poke();
     },
+    onStartFailure: (pod, detail) =>
+      startFailed.abort(new Error(`pod ${pod.name} exited before it became ready (${detail})`)),
   });
   const path = dataPath;
   deps.onRunning?.({
@@ -119,15 +131,16 @@ export async function runScenario(
   deployment = controller;
   const timeline = new Timeline(BUCKET_MS);
   const rollouts: RolloutRecord[] = [];
-  const loadStop = new AbortController();
-  const stopLoad = () => loadStop.abort();
-  deps.signal.addEventListener('abort', stopLoad, { once: true });
+  const endLoad = new AbortController();
   let error: string | undefined;
-  let load: LoadResult | undefined;
+  let traffic: TrafficResult | undefined;
+  let loadStartedAt = 0;
+  let loadEndedAt = 0;
+  let teardownAt: number | undefined;
   const rollout = async (what: string): Promise<RolloutRecord> => {
     const limit = deadline(deps.signal, timing.rolloutTimeoutMs, clock);
     try {
-      const r = await controller.rollout(limit.signal);
+      const r = await controller.rollout(anySignal(limit.signal, startFailed.signal));
       return {
         revision: r.revision,
         startedAt: r.startedAt - log.origin,
@@ -136,6 +149,7 @@ export async function runScenario(
       };
     } catch (cause) {
       if (deps.signal.aborted) throw cause;
+      if (startFailed.signal.aborted) throw startFailed.signal.reason;
       const reason = kubelet.stallReason();
       throw new Error(
         `${what} did not complete within ${timing.rolloutTimeoutMs} ms${reason ? `: ${reason}` : ''}`,
@@ -145,33 +159,47 @@ export async function runScenario(
     }
   };
   try {
-    deps.progress?.(`${name}: deploying ${spec.replicas} pods behind ${path.url}`);
+    deps.progress?.(
+      `${name}: deploying ${spec.replicas} pods behind ${path.url} (${path.description})`,
+    );
     await rollout('the initial deployment');
     // Every proxy knows the pods before the load starts.
-    await sleep(clock, upperBound(network.propagation) + 100, deps.signal);
-    const loadStartedAt = log.elapsed();
-    const loadRun = sendTraffic(deps.runLoad, settings.traffic, {
-      url: path.url,
-      signal: loadStop.signal,
-      onRequest: (record) => timeline.add(record, loadStartedAt),
-    });
+    await endpoints.synced();
+    await sleep(clock, 100, deps.signal);
+    loadStartedAt = log.elapsed();
+    const mix = carriedMix(settings.traffic.mix, path.http2Url !== undefined);
+    const loadRun = sendTraffic(
+      deps.runLoad,
+      { ...settings.traffic, mix },
+      {
+        url: path.url,
+        http2Url: path.http2Url,
+        signal: deps.signal,
+        endSignal: endLoad.signal,
+        clock,
+        onRequest: (record, startedAt) => timeline.add(record, startedAt - log.origin),
+      },
+    );
     try {
       await sleep(clock, timing.settleMs, deps.signal);
       for (let i = 1; i <= timing.rollouts && !deps.signal.aborted; i++) {
         deps.progress?.(`${name}: rolling update ${i}/${timing.rollouts}`);
         rollouts.push(await rollout(`rolling update ${i}`));
       }
+      // The last old pod is gone; the load goes on until every proxy has learned of it, plus a tail.
+      await endpoints.synced();
       await sleep(clock, timing.settleMs, deps.signal);
     } catch (cause) {
       error = cause instanceof Error ? cause.message : String(cause);
     } finally {
-      loadStop.abort();
-      load = await loadRun;
+      loadEndedAt = log.elapsed();
+      endLoad.abort();
+      traffic = await loadRun;
     }
   } catch (cause) {
     error ??= cause instanceof Error ? cause.message : String(cause);
   } finally {
-    deps.signal.removeEventListener('abort', stopLoad);
+    teardownAt = log.elapsed();
     const podsGone = kubelet.close();
     endpoints.close();
     await path.close();
@@ -183,17 +211,51 @@ export async function runScenario(
   const last = rollouts.at(-1);
   return {
     name,
-    requests: load?.totals.scheduled ?? 0,
-    ok: load?.totals.ok ?? 0,
-    failed: load?.totals.failed ?? 0,
-    failures: Object.fromEntries(
-      Object.entries(load?.failures ?? {}).filter(([, n]) => (n ?? 0) > 0),
-    ) as Partial<Record<FailureClass, number>>,
+    description: scenario.description,
+    ...(scenario.story ? { story: scenario.story } : {}),
+    dataPath: path.description,
+    requests: traffic?.scheduled ?? 0,
+    ok: traffic?.ok ?? 0,
+    failed: traffic?.failed ?? 0,
+    failures: traffic?.failures ?? {},
+    traffic: summarize(traffic, settings.traffic.rate, loadEndedAt - loadStartedAt),
     rollouts,
     rolloutMs: first && last ? last.completedAt - first.startedAt : 0,
     longestTerminationMs: Math.max(0, ...terminations),
     events: log.events,
     buckets: timeline.buckets(),
+    loadStartedAt,
+    teardownAt,
     ...(error === undefined ? {} : { error }),
+  };
+}
+
+/**
+ * The lab's own check of the load's figures: at `rate` for `durationMs` it expects rate × duration
+ * requests; what the clients scheduled, sent, answered late and never sent is shown next to it.
+ */
+function summarize(
+  traffic: TrafficResult | undefined,
+  rate: number,
+  durationMs: number,
+): TrafficSummary {
+  return {
+    expected: Math.floor((rate * Math.max(0, durationMs)) / 1000),
+    scheduled: traffic?.scheduled ?? 0,
+    sent: traffic?.sent ?? 0,
+    late: traffic?.late ?? 0,
+    durationMs: Math.round(durationMs),
+    clients: (traffic?.clients ?? []).map((c) => ({
+      kind: c.kind,
+      rate: c.rate,
+      connections: c.connections,
+      scheduled: c.result.totals.scheduled,
+      failed: c.result.totals.failed,
+      p99Ms: c.result.latency.p99,
+    })),
+    warnings: traffic?.warnings ?? [],
+    samples: (traffic?.clients ?? []).flatMap((c) =>
+      c.result.samples.map((x) => ({ kind: c.kind, ...x })),
+    ),
   };
 }

@@ -59,6 +59,18 @@ export function sample(distribution: Distribution, random: () => number = Math.r
   }
 }
 
+/** The mean in ms (an exponential's cap ignored: it only lowers the mean). */
+export function mean(distribution: Distribution): number {
+  switch (distribution.kind) {
+    case 'fixed':
+      return distribution.ms;
+    case 'uniform':
+      return (distribution.minMs + distribution.maxMs) / 2;
+    case 'exp':
+      return distribution.meanMs;
+  }
+}
+
 /** The upper bound of the distribution: how long until every proxy has surely caught up. */
 export function upperBound(distribution: Distribution): number {
   return distribution.kind === 'fixed' ? distribution.ms : distribution.maxMs;
