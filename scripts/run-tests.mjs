@@ -5,7 +5,8 @@
 //   node scripts/run-tests.mjs                 all tests
 //   node scripts/run-tests.mjs load audit      only test files whose path contains one of the words
 //
-// LAMEDUCK_TEST_CONCURRENCY (default 2) sets how many test files run at once.
+// LAMEDUCK_TEST_CONCURRENCY (default 3) sets how many test files run at once: most of them wait on
+// real processes, timers and sockets, so one more than the 2 cores keeps both busy.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,7 +47,7 @@ if (files.length === 0) {
 
 const tapDir = mkdtempSync(join(tmpdir(), 'lameduck-tests-'));
 const tapFile = join(tapDir, 'report.tap');
-const concurrency = process.env.LAMEDUCK_TEST_CONCURRENCY ?? '2';
+const concurrency = process.env.LAMEDUCK_TEST_CONCURRENCY ?? '3';
 const args = [
   '--import',
   'tsx',

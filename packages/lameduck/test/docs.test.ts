@@ -18,6 +18,9 @@ const docs = new URL('../../../docs/runtime.md', import.meta.url);
 const rows = new Map(readDocumentedRows(docs).map((r) => [r.name, r.default]));
 const k8s = resolveOptions({}, { KUBERNETES_SERVICE_HOST: '10.0.0.1' });
 const local = resolveOptions({}, {});
+/** The admin server's settings (`false` when it is off). */
+const adminOf = (options: { admin: false | { port: number; host: string | undefined } }) =>
+  options.admin || undefined;
 const drainDelay = `${fmt(k8s.drainDelay)} in Kubernetes, ${fmt(local.drainDelay)} elsewhere`;
 
 test('every option is documented with the default the code applies', () => {
@@ -28,7 +31,7 @@ test('every option is documented with the default the code applies', () => {
     signals: local.signals.join(','),
     forceOnSecondSignal: String(local.forceOnSecondSignal),
     readiness: local.readiness,
-    admin: `{ port: ${local.admin && local.admin.port} }`,
+    admin: `{ port: ${adminOf(local)?.port} }`,
     appProbes: String(local.appProbes),
     hookTimeout: fmt(local.hookTimeout),
     firstRequestGrace: fmt(local.firstRequestGrace),
@@ -42,7 +45,7 @@ test('every option is documented with the default the code applies', () => {
       assert.equal(rows.get(name), expected[name], `documented default of ${name}`);
   }
   assert.deepEqual(local.admin, { port: 9000, host: '127.0.0.1' });
-  assert.equal(k8s.admin && k8s.admin.host, undefined, 'all interfaces in Kubernetes');
+  assert.equal(adminOf(k8s)?.host, undefined, 'all interfaces in Kubernetes');
 });
 
 test('every environment variable is documented with its default', () => {
@@ -50,8 +53,8 @@ test('every environment variable is documented with its default', () => {
     LAMEDUCK_DRAIN_DELAY: drainDelay,
     LAMEDUCK_GRACE_PERIOD: fmt(local.gracePeriod),
     LAMEDUCK_DEADLINE_MARGIN: fmt(local.deadlineMargin),
-    LAMEDUCK_ADMIN_PORT: String(local.admin && local.admin.port),
-    LAMEDUCK_ADMIN_HOST: `all interfaces in Kubernetes, ${local.admin && local.admin.host} elsewhere`,
+    LAMEDUCK_ADMIN_PORT: String(adminOf(local)?.port),
+    LAMEDUCK_ADMIN_HOST: `all interfaces in Kubernetes, ${adminOf(local)?.host} elsewhere`,
     LAMEDUCK_SIGNALS: local.signals.join(','),
     LAMEDUCK_APP_PROBES: local.appProbes ? 'on' : 'off',
     LAMEDUCK_DRAIN_ON_CRASH: local.drainOnCrash ? 'on' : 'off',
@@ -94,7 +97,7 @@ test('the example Deployment fits the code: probes, preStop, ports and grace ari
   );
   assert.ok(options.drainDelay < options.gracePeriod - options.deadlineMargin);
   const adminPort = container.ports.find((p: { name: string }) => p.name === 'admin').containerPort;
-  assert.equal(options.admin && options.admin.port, adminPort);
+  assert.equal(adminOf(options)?.port, adminPort);
   assert.deepEqual(container.lifecycle.preStop, { httpGet: { path: '/prestop', port: 'admin' } });
   assert.equal(container.readinessProbe.httpGet.path, DEFAULT_PROBE_PATHS.readiness);
   assert.equal(container.livenessProbe.httpGet.path, DEFAULT_PROBE_PATHS.liveness);
