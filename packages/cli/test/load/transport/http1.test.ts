@@ -137,7 +137,13 @@ test('a server that resets the connection in the middle of the response: reset',
       }),
     async (url) => {
       const result = await runLoad({ url, rate: 40, durationMs: 500 });
-      assert.deepEqual(occurred(result), { reset: 20 });
+      // Every request fails, and as a reset. Once in a full suite beside a CPU burner (CI, 1 of 20)
+      // the kernel delivered one of these closes as a FIN, which is closed-before-response and is
+      // checked as such in its own test; that rare degrade is tolerated here, never anything else.
+      const { reset = 0, 'closed-before-response': closed = 0, ...others } = occurred(result);
+      assert.deepEqual(others, {}, JSON.stringify(result.samples));
+      assert.equal(reset + closed, 20);
+      assert.ok(reset >= 10, `most are resets: ${reset} of 20; ${JSON.stringify(result.samples)}`);
       assertAccounted(result);
     },
   );
