@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { Endpoint, EndpointView } from '../control-plane/endpoints.js';
 import { compiledSibling } from '../scenario/paths.js';
+import { FrontServer } from './front-server.js';
 import { postUntilApplied, ServerProcess } from './server-process.js';
 
 export interface CloudLbProcessOptions {
@@ -20,15 +21,12 @@ export interface CloudLbProcessOptions {
  * (cloud-lb-process.ts), like nginx and haproxy: after the load balancer's propagation delay, the
  * backends its view lists as usable are POSTed to it, as a cloud controller calls its provider.
  */
-export class CloudLbProcess {
+export class CloudLbProcess extends FrontServer {
   readonly #o: CloudLbProcessOptions;
-  readonly #server: ServerProcess;
-  #queue: Promise<void> = Promise.resolve();
-  #closed = false;
 
   private constructor(options: CloudLbProcessOptions, server: ServerProcess) {
+    super(server, options.host, options.port);
     this.#o = options;
-    this.#server = server;
   }
 
   static async start(options: CloudLbProcessOptions): Promise<CloudLbProcess> {
@@ -51,14 +49,8 @@ export class CloudLbProcess {
     });
     const lb = new CloudLbProcess(options, server);
     await lb.#post(options.view.usable());
-    options.view.onChange(() => {
-      lb.#queue = lb.#queue.then(() => lb.#post(options.view.usable())).catch(() => {});
-    });
+    lb.follow(options.view, () => lb.#post(options.view.usable()));
     return lb;
-  }
-
-  get url(): string {
-    return `http://${this.#o.host}:${this.#o.port}/`;
   }
 
   /** Sends the backends, retrying as a controller does until the change is applied. */
@@ -67,18 +59,7 @@ export class CloudLbProcess {
     await postUntilApplied(
       `http://${this.#o.host}:${this.#o.port + 2}/backends`,
       body,
-      () => this.#closed,
+      () => this.closed,
     );
-  }
-
-  async close(): Promise<void> {
-    this.#closed = true;
-    await this.#queue;
-    await this.#server.close();
-  }
-
-  closeSync(): void {
-    this.#closed = true;
-    this.#server.closeSync();
   }
 }

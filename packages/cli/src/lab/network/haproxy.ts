@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Clock } from '../../core/clock.js';
 import type { EndpointView } from '../control-plane/endpoints.js';
 import { LabError } from '../errors.js';
+import { FrontServer } from './front-server.js';
 import { ServerProcess } from './server-process.js';
 
 export interface HaproxyOptions {
@@ -28,17 +29,14 @@ const SLOTS = 32;
  * is usable or every retry failed, 502 when a server resets or closes a connection with a request
  * on it, 504 after the lab-sized `timeout server` of 4 s.
  */
-export class Haproxy {
+export class Haproxy extends FrontServer {
   readonly #o: HaproxyOptions;
-  readonly #server: ServerProcess;
   /** slot number → pod name */
   readonly #slots = new Map<number, string>();
-  #queue: Promise<void> = Promise.resolve();
-  #closed = false;
 
   private constructor(options: HaproxyOptions, server: ServerProcess) {
+    super(server, options.host, options.port);
     this.#o = options;
-    this.#server = server;
   }
 
   static async start(options: HaproxyOptions): Promise<Haproxy> {
@@ -54,19 +52,12 @@ export class Haproxy {
     });
     const haproxy = new Haproxy(options, server);
     await haproxy.#apply();
-    options.view.onChange(() => {
-      haproxy.#queue = haproxy.#queue.then(() => haproxy.#apply()).catch(() => {});
-    });
+    haproxy.follow(options.view, () => haproxy.#apply());
     return haproxy;
-  }
-
-  get url(): string {
-    return `http://${this.#o.host}:${this.#o.port}/`;
   }
 
   /** What the view lists as usable goes into slots (ready); the rest of the slots into maintenance. */
   async #apply(): Promise<void> {
-    if (this.#closed) return;
     const usable = this.#o.view.usable();
     const wanted = new Set(usable.map((e) => e.pod));
     const commands: string[] = [];
@@ -92,7 +83,7 @@ export class Haproxy {
 
   /** Sends commands to the runtime API (one connection, `;`-separated, as `socat` would). */
   #runtime(commands: string): Promise<string> {
-    const path = join(this.#server.dir, 'admin.sock');
+    const path = join(this.server.dir, 'admin.sock');
     return new Promise((resolve, reject) => {
       const socket = connect({ path });
       let out = '';
@@ -108,17 +99,6 @@ export class Haproxy {
       socket.once('close', () => resolve(out));
       socket.end(`${commands}\n`);
     });
-  }
-
-  async close(): Promise<void> {
-    this.#closed = true;
-    await this.#queue;
-    await this.#server.close();
-  }
-
-  closeSync(): void {
-    this.#closed = true;
-    this.#server.closeSync();
   }
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Clock } from '../../core/clock.js';
 import type { Endpoint, EndpointView } from '../control-plane/endpoints.js';
+import { FrontServer } from './front-server.js';
 import { postUntilApplied, ServerProcess } from './server-process.js';
 
 /**
@@ -47,18 +48,13 @@ export const LUA_MODULES = [
  * Failures are nginx's: 502 when the upstream refuses or resets, 504 when it does not answer within
  * the lab-sized `proxy_read_timeout` of 4 s.
  */
-export class Nginx {
+export class Nginx extends FrontServer {
   readonly #o: NginxOptions;
-  readonly #server: ServerProcess;
-  #queue: Promise<void> = Promise.resolve();
-  #closed = false;
 
   private constructor(options: NginxOptions, server: ServerProcess) {
+    super(server, options.host, options.port);
     this.#o = options;
-    this.#server = server;
-    options.view.onChange(() => {
-      this.#queue = this.#queue.then(() => this.#reload()).catch(() => {});
-    });
+    this.follow(options.view, () => this.#reload());
   }
 
   static async start(options: NginxOptions): Promise<Nginx> {
@@ -85,40 +81,24 @@ export class Nginx {
     return nginx;
   }
 
-  get url(): string {
-    return `http://${this.#o.host}:${this.#o.port}/`;
-  }
-
   get http2Url(): string {
     return `http://${this.#o.host}:${this.#o.port + 1}/`;
   }
 
   async #reload(): Promise<void> {
-    if (this.#closed) return;
     if (this.#o.mode === 'lua') {
-      await postBackends(this.#o, this.#o.view.usable(), () => this.#closed);
+      await postBackends(this.#o, this.#o.view.usable(), () => this.closed);
       return;
     }
-    const dir = this.#server.dir;
+    const dir = this.server.dir;
     const conf = join(dir, 'nginx.conf');
     writeFileSync(conf, config(dir, this.#o, this.#o.view.usable()));
     // Checked first, as the controller does (`nginx -t`): a bad configuration is never loaded.
     await run('nginx', ['-t', '-q', '-p', dir, '-c', conf, '-e', join(dir, 'error.log')]);
     // Then SIGHUP to the master, as `nginx -s reload` does. Not `-s reload` itself: it reads the
     // pid file, which holds the master's pid inside its own PID namespace, not the host's.
-    const pid = await this.#server.mainPid();
-    if (pid !== undefined && this.#server.running) process.kill(pid, 'SIGHUP');
-  }
-
-  async close(): Promise<void> {
-    this.#closed = true;
-    await this.#queue;
-    await this.#server.close();
-  }
-
-  closeSync(): void {
-    this.#closed = true;
-    this.#server.closeSync();
+    const pid = await this.server.mainPid();
+    if (pid !== undefined && this.server.running) process.kill(pid, 'SIGHUP');
   }
 }
 
