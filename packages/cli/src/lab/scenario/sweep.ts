@@ -26,7 +26,8 @@ export function parseSweep(text: string): Sweep {
       `Invalid --sweep: expected <param>=<from>..<to>[:<step>] with param ${SWEEP_PARAMS.join(', ')}, e.g. drain-delay=0s..8s, received "${text}" (${detail})`,
     );
   };
-  const m = /^([a-z-]+)=([^.]+)\.\.([^:]+)(?::(.+))?$/.exec(text.trim());
+  // The start may have a decimal point of its own (`0.5s..2s`): the first `..` ends it.
+  const m = /^([a-z-]+)=(.+?)\.\.([^:]+)(?::(.+))?$/.exec(text.trim());
   if (!m) return fail('not of that form');
   const [, param = '', fromText = '', toText = '', stepText] = m;
   if (!(SWEEP_PARAMS as readonly string[]).includes(param)) fail(`unknown param "${param}"`);
