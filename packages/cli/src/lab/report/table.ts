@@ -101,6 +101,12 @@ export function formatAccounting(r: ScenarioResult): string[] {
   lines.push(
     `${r.name}: ${t.scheduled} requests scheduled in ${(t.durationMs / 1000).toFixed(1)} s (${t.expected} expected at the rate; ${clients}), ${r.ok} ok + ${r.failed} failed${t.late ? `, ${t.late} sent late` : ''}${unsent ? `, ${unsent} never sent` : ''}`,
   );
+  const noOutcome = t.scheduled - r.ok - r.failed;
+  if (noOutcome !== 0) {
+    lines.push(
+      `${r.name}: warning: ${noOutcome} of the ${t.scheduled} requests scheduled have no outcome (neither ok nor failed): these figures are incomplete`,
+    );
+  }
   if (Math.abs(short) > t.clients.length + 0.01 * t.expected) {
     lines.push(
       `${r.name}: warning: the clients scheduled ${t.scheduled} requests where the rate asks for ${t.expected}: the load did not run as asked`,
