@@ -32,17 +32,35 @@ export function deadline(
 /**
  * A signal that aborts when any of the given signals does. Like `AbortSignal.any`, but the result is
  * held by plain listeners, so it can never be collected (and silently stop aborting) while in use.
+ * `dispose()` detaches it from every source: call it when the signal is no longer needed and a
+ * source lives longer (a listener left on a run-long signal per rollout or per pod is a leak). It
+ * detaches itself once any source aborts.
  */
-export function anySignal(...signals: AbortSignal[]): AbortSignal {
+export function linkedSignal(...signals: AbortSignal[]): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
+  const detach: (() => void)[] = [];
+  const dispose = () => {
+    for (const remove of detach.splice(0)) remove();
+  };
   for (const signal of signals) {
     if (signal.aborted) {
       controller.abort(signal.reason);
       break;
     }
-    signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+    const onAbort = () => {
+      dispose();
+      controller.abort(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    detach.push(() => signal.removeEventListener('abort', onAbort));
   }
-  return controller.signal;
+  if (controller.signal.aborted) dispose();
+  return { signal: controller.signal, dispose };
+}
+
+/** `linkedSignal` for a result that lives until one of its sources aborts. */
+export function anySignal(...signals: AbortSignal[]): AbortSignal {
+  return linkedSignal(...signals).signal;
 }
 
 /** Resolves (with undefined) when the signal aborts; at once if it already has. */

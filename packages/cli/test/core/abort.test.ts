@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { test } from 'node:test';
-import { aborted, anySignal, deadline } from '../../src/core/abort.ts';
+import { aborted, anySignal, deadline, linkedSignal } from '../../src/core/abort.ts';
 import type { Clock } from '../../src/core/clock.ts';
 
 /** A clock whose timers fire when the test says so. */
@@ -63,4 +64,33 @@ test('anySignal aborts with the reason of the first signal that does', async () 
   assert.equal(await done, undefined);
   assert.equal(any.reason, 'b first');
   assert.equal(anySignal(a.signal).aborted, true, 'an already aborted input');
+});
+
+test('linkedSignal: dispose() leaves no listener on a source that lives longer (one per rollout was a leak)', () => {
+  const run = new AbortController();
+  for (let i = 0; i < 20; i++) {
+    const step = new AbortController();
+    const linked = linkedSignal(step.signal, run.signal);
+    linked.dispose();
+    linked.dispose();
+  }
+  assert.equal(getEventListeners(run.signal, 'abort').length, 0);
+  const linked = linkedSignal(run.signal);
+  run.abort(new Error('stop'));
+  assert.equal((linked.signal.reason as Error).message, 'stop');
+});
+
+test('anySignal detaches from every source once one of them aborts', () => {
+  const run = new AbortController();
+  for (let i = 0; i < 20; i++) {
+    const pod = new AbortController();
+    const any = anySignal(run.signal, pod.signal);
+    pod.abort();
+    assert.equal(any.aborted, true);
+  }
+  assert.equal(getEventListeners(run.signal, 'abort').length, 0);
+  const already = new AbortController();
+  already.abort('early');
+  assert.equal(anySignal(run.signal, already.signal).reason, 'early');
+  assert.equal(getEventListeners(run.signal, 'abort').length, 0, 'none left when one had aborted');
 });

@@ -1,4 +1,4 @@
-import { anySignal, deadline } from '../../core/abort.js';
+import { deadline, linkedSignal } from '../../core/abort.js';
 import { type Clock, sleep, systemClock } from '../../core/clock.js';
 import { Deployment } from '../control-plane/deployment.js';
 import { EndpointController, logProxySyncs } from '../control-plane/endpoints.js';
@@ -139,8 +139,9 @@ export async function runScenario(
   let teardownAt: number | undefined;
   const rollout = async (what: string): Promise<RolloutRecord> => {
     const limit = deadline(deps.signal, timing.rolloutTimeoutMs, clock);
+    const stop = linkedSignal(limit.signal, startFailed.signal);
     try {
-      const r = await controller.rollout(anySignal(limit.signal, startFailed.signal));
+      const r = await controller.rollout(stop.signal);
       return {
         revision: r.revision,
         startedAt: r.startedAt - log.origin,
@@ -156,6 +157,7 @@ export async function runScenario(
       );
     } finally {
       limit.clear();
+      stop.dispose();
     }
   };
   try {
