@@ -60,6 +60,7 @@ export class CloudLbProcess extends FrontServer {
       `http://${this.#o.host}:${this.#o.port + 2}/backends`,
       body,
       () => this.closed,
+      this.#o.clock,
     );
   }
 }

@@ -109,7 +109,12 @@ async function postBackends(
   stopped: () => boolean = () => false,
 ): Promise<void> {
   const body = endpoints.map((e) => `${e.host}:${e.port}`).join(',');
-  await postUntilApplied(`http://${o.host}:${o.port + 2}/configuration/backends`, body, stopped);
+  await postUntilApplied(
+    `http://${o.host}:${o.port + 2}/configuration/backends`,
+    body,
+    stopped,
+    o.clock,
+  );
 }
 
 const PROXY = `      proxy_http_version 1.1;

@@ -141,6 +141,7 @@ export async function postUntilApplied(
   url: string,
   body: string,
   stopped: () => boolean,
+  clock: Clock,
 ): Promise<void> {
   let last: unknown;
   for (let attempt = 0; attempt < 50 && !stopped(); attempt++) {
@@ -152,7 +153,7 @@ export async function postUntilApplied(
     } catch (error) {
       last = error;
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(clock, 200);
   }
   if (!stopped()) throw last;
 }
