@@ -53,6 +53,17 @@ function labels(value: unknown): Record<string, string> {
 }
 
 /** Whether objects of a kind run pods that may serve (what `workloadOf` reads). */
+/** `--flag=value` or `--flag value` from a container's command line (command, then args). */
+export function containerFlag(container: Container, name: string): string | undefined {
+  const argv = [...asArray(container.spec.command), ...asArray(container.spec.args)].map(String);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg.startsWith(`${name}=`)) return arg.slice(name.length + 1);
+    if (arg === name) return argv[i + 1];
+  }
+  return undefined;
+}
+
 export const isWorkloadKind = (kind: string): boolean =>
   kind === 'Pod' || Object.hasOwn(TEMPLATE_KINDS, kind);
 

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { PassThrough, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from '../../src/args/parse.ts';
@@ -9,6 +8,7 @@ import { LameduckError } from '../../src/core/errors.ts';
 import type { Io } from '../../src/core/io.ts';
 import { main } from '../../src/main.ts';
 import type { Source } from '../../src/manifest/types.ts';
+import { runProcess } from '../support/process.ts';
 
 export const defaults: AuditConfig = {
   appDrainSeconds: 10,
@@ -82,28 +82,12 @@ export async function auditError(
 export const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 
 /** Runs the real `lameduck` binary in `cwd`; resolves with its exit code and output. */
-export function runBinary(
+export async function runBinary(
   argv: string[],
   options: { cwd?: string; stdin?: string } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...argv], {
-    cwd: options.cwd ?? process.cwd(),
-    env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  child.stdin.end(options.stdin ?? '');
-  return new Promise((done, fail) => {
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+  const { code, stdout, stderr } = await runProcess(argv, options);
+  return { code, stdout, stderr };
 }
 
 /** A Deployment + Service pair in the shape charts render, with the container body replaced. */

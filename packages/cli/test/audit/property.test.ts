@@ -2,24 +2,10 @@
 // and malformed YAML never crash the auditor, and malformed YAML always yields a located parse error.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { type SeededRandom, seededRandom } from '../../../../test/support/random.ts';
 import { audit } from '../../src/audit/audit.ts';
 import { fixSources } from '../../src/audit/fix/fix-sources.ts';
 import { app, defaults, GOOD_CONTAINER, runCli, yamlSource } from './helpers.ts';
-
-/** mulberry32: a small, fast, seedable PRNG. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
-  return { next, int, pick };
-}
 
 const SEED = Number(process.env.LAMEDUCK_PROPERTY_SEED ?? 20261122);
 const RUNS = 400;
@@ -62,7 +48,7 @@ const DIRTY = app(
 ).replace(/\bweb\b/g, 'api');
 const BASE = `${app(GOOD_CONTAINER)}---\napiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Namespace\n    metadata: {name: default}\n---\n${DIRTY}`;
 
-function mutate(text: string, rng: ReturnType<typeof random>): string {
+function mutate(text: string, rng: SeededRandom): string {
   let out = text;
   const edits = 1 + rng.int(6);
   for (let i = 0; i < edits; i++) {
@@ -99,21 +85,21 @@ function assertSane(text: string, seed: number): void {
 
 test(`${RUNS} random mutations of a valid stream never crash audit or fix (seed ${SEED})`, () => {
   for (let i = 0; i < RUNS; i++) {
-    const rng = random(SEED + i);
+    const rng = seededRandom(SEED + i);
     assertSane(mutate(BASE, rng), SEED + i);
   }
 });
 
 test(`${RUNS} random strings of YAML punctuation never crash the auditor (seed ${SEED})`, () => {
   for (let i = 0; i < RUNS; i++) {
-    const rng = random(SEED * 7 + i);
+    const rng = seededRandom(SEED * 7 + i);
     const text = Array.from({ length: rng.int(60) }, () => rng.pick(SIGNIFICANT)).join('');
     assertSane(text, SEED * 7 + i);
   }
 });
 
 /** Ways to break a document that YAML must reject, each placed at a random line of a valid stream. */
-const BREAKERS: readonly ((rng: ReturnType<typeof random>) => string)[] = [
+const BREAKERS: readonly ((rng: SeededRandom) => string)[] = [
   (rng) => `key${rng.int(99)}: [unclosed, flow`,
   (rng) => `key${rng.int(99)}: {a: 1, b: 2`,
   (rng) => `key${rng.int(99)}: "unterminated`,
@@ -126,7 +112,7 @@ const BREAKERS: readonly ((rng: ReturnType<typeof random>) => string)[] = [
 
 test(`${RUNS} malformed documents always give a parse error with file:line:column (seed ${SEED})`, () => {
   for (let i = 0; i < RUNS; i++) {
-    const rng = random(SEED * 13 + i);
+    const rng = seededRandom(SEED * 13 + i);
     const broken = rng.pick(BREAKERS)(rng);
     const text = `${app(GOOD_CONTAINER)}---\n${broken}\n`;
     const result = audit([yamlSource(text, 'broken.yaml')], defaults);

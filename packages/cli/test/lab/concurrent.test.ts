@@ -1,34 +1,14 @@
 // Two labs at once, as two engineers (or two CI jobs) on one machine would run them: each claims
 // its own address block, its own iptables chains and its own server folders, and both complete.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { listChainsSync } from '../../src/lab/network/iptables-proxy.ts';
+import { runProcess } from '../support/process.ts';
 import { isRoot } from './helpers.ts';
 import { hasCommand } from './system.ts';
 
-const bin = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
-
-function lab(args: string[]) {
-  const child = spawn(
-    process.execPath,
-    [bin, 'lab', '--quick', '--scenario', 'sigterm-exit', '--json', '-', ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise<{ pid: number; code: number | null; stdout: string; stderr: string }>(
-    (resolve) =>
-      child.once('close', (code) => resolve({ pid: child.pid as number, code, stdout, stderr })),
-  );
-}
+const lab = (args: string[]) =>
+  runProcess(['lab', '--quick', '--scenario', 'sigterm-exit', '--json', '-', ...args]);
 
 test('two iptables labs started together both complete, and leave no chain behind', {
   skip: !isRoot

@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { loadAll, parseEvents } from 'js-yaml';
+import { seededRandom } from '../../../../test/support/random.ts';
 import { readBlockDocument, readBlockTree } from '../../src/manifest/block-yaml.ts';
 import { splitDocuments } from '../../src/manifest/line-index.ts';
 import { SCHEMA } from '../../src/manifest/schema.ts';
@@ -213,18 +214,6 @@ test('what the reader leaves to js-yaml is declined, never misread', () => {
   }
 });
 
-/** mulberry32: a small, fast, seedable PRNG. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return (n: number) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
-
 const SEED = Number(process.env.LAMEDUCK_PROPERTY_SEED ?? 20261130);
 const TOKENS = [
   ...[':', ': ', '-', '- ', ' ', '  ', '\n', '\n  ', '\t', '[', ']', '{', '}', ',', '#', ' #'],
@@ -234,7 +223,7 @@ const TOKENS = [
 ];
 
 test(`seeded mutations are read exactly as js-yaml reads them, or declined (seed ${SEED})`, () => {
-  const int = random(SEED);
+  const { int } = seededRandom(SEED);
   const inputs = [HELM, KUBECTL, ...CORPUS.map((c) => c.text)];
   let read = 0;
   for (let run = 0; run < 4000; run++) {

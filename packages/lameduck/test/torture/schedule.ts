@@ -1,6 +1,7 @@
 // Seeded random schedules for the torture test: which server, which drain delay and grace period,
 // how the shutdown is triggered, and which clients do what, when. The same seed always gives the same
 // schedule, so a failing one can be re-run (LAMEDUCK_TORTURE_SEED=<seed>).
+import { seededRandom } from '../../../../test/support/random.ts';
 
 export type Protocol = 'http' | 'https' | 'h2c' | 'h2';
 export type Trigger = 'SIGTERM' | 'prestop';
@@ -42,18 +43,6 @@ export interface Schedule {
   readonly clients: readonly ClientPlan[];
 }
 
-/** mulberry32: a small, fast, well-distributed 32-bit generator. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const HTTP1_KINDS: ClientKind[] = [
   'request',
   'keep-alive',
@@ -67,7 +56,7 @@ const HTTP1_KINDS: ClientKind[] = [
 const H2_KINDS: ClientKind[] = ['request', 'keep-alive', 'idle', 'slow-body', 'sse'];
 
 export function schedule(seed: number): Schedule {
-  const rand = random(seed);
+  const rand = seededRandom(seed).next;
   const int = (min: number, max: number) => min + Math.floor(rand() * (max - min + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
   const protocol = pick<Protocol>(['http', 'https', 'h2c', 'h2']);

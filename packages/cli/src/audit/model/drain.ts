@@ -2,9 +2,9 @@
 // workload says otherwise (annotation) or it is a proxy whose own configuration says how long it waits.
 import { parseDuration } from 'lameduck/duration';
 import {
-  asArray,
   asRecord,
   type Container,
+  containerFlag,
   get,
   namespaceOf,
   type Workload,
@@ -29,16 +29,9 @@ const toSeconds = (text: string, what: string): number | undefined => {
   }
 };
 
-/** `--flag=value` or `--flag value` from a container's command line. */
-function flag(container: Container, name: string): string | undefined {
-  const argv = [...asArray(container.spec.command), ...asArray(container.spec.args)].map(String);
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg.startsWith(`${name}=`)) return arg.slice(name.length + 1);
-    if (arg === name) return argv[i + 1];
-  }
-  return undefined;
-}
+/** The ingress-nginx controller, by its image. */
+export const isIngressNginx = (container: Container): boolean =>
+  /ingress-nginx\/controller/.test(String(container.spec.image ?? ''));
 
 /**
  * The ingress-nginx controller drains for `worker-shutdown-timeout` (its ConfigMap, named by
@@ -49,8 +42,8 @@ function nginxDrain(
   workload: Workload,
   container: Container,
 ): Drain | undefined {
-  if (!/ingress-nginx\/controller/.test(String(container.spec.image ?? ''))) return undefined;
-  const ref = flag(container, '--configmap')?.replace(
+  if (!isIngressNginx(container)) return undefined;
+  const ref = containerFlag(container, '--configmap')?.replace(
     '$(POD_NAMESPACE)',
     namespaceOf(workload.object),
   );
@@ -62,8 +55,10 @@ function nginxDrain(
       ? toSeconds(configured, 'worker-shutdown-timeout')
       : undefined) ?? NGINX_WORKER_SHUTDOWN_SECONDS;
   const grace =
-    toSeconds(`${flag(container, '--shutdown-grace-period') ?? '0'}s`, '--shutdown-grace-period') ??
-    0;
+    toSeconds(
+      `${containerFlag(container, '--shutdown-grace-period') ?? '0'}s`,
+      '--shutdown-grace-period',
+    ) ?? 0;
   return {
     seconds: worker + grace,
     source: 'ingress-nginx worker-shutdown-timeout + --shutdown-grace-period',

@@ -5,13 +5,14 @@ import {
   asArray,
   asRecord,
   type Container,
+  containerFlag,
   get,
   seconds,
   type Workload,
 } from '../../manifest/workload.js';
 import type { Finding } from '../finding.js';
 import { dataPathOf } from '../model/data-path.js';
-import { drainOf } from '../model/drain.js';
+import { drainOf, isIngressNginx } from '../model/drain.js';
 import { preStopDelay, preStopOf } from '../model/prestop-hook.js';
 import { servesUsers, servingContainers } from '../model/serving.js';
 import { rolledOut, servingRule } from './container-rule.js';
@@ -82,19 +83,6 @@ export const localTrafficPolicy: ManifestRule = {
   },
 };
 
-const flag = (container: Container, name: string): string | undefined => {
-  const argv = [...asArray(container.spec.command), ...asArray(container.spec.args)].map(String);
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg.startsWith(`${name}=`)) return arg.slice(name.length + 1);
-    if (arg === name) return argv[i + 1];
-  }
-  return undefined;
-};
-
-const isIngressNginx = (container: Container) =>
-  String(container.spec.image ?? '').includes('ingress-nginx/controller');
-
 export const ingressNginxShutdown = servingRule(
   {
     id: 'ingress-nginx-shutdown',
@@ -106,7 +94,7 @@ export const ingressNginxShutdown = servingRule(
     if (!isIngressNginx(container)) return undefined;
     const hook = preStopOf(container);
     if (hook.kind !== 'other' || !hook.exec?.[0]?.endsWith('wait-shutdown')) return undefined;
-    const raw = flag(container, '--shutdown-grace-period');
+    const raw = containerFlag(container, '--shutdown-grace-period');
     const grace = raw === undefined ? 0 : (seconds(raw.replace(/s$/, '')) ?? 0);
     const need = dataPathOf(exposure);
     if (grace >= need.seconds) return undefined;
@@ -158,7 +146,7 @@ export const sidecarTermination: ManifestRule = {
       );
       for (const container of workload.containers) {
         if (!connector(container) || serving.some((s) => s.container === container)) continue;
-        if (OUTLIVES.some((f) => flag(container, f) !== undefined)) continue;
+        if (OUTLIVES.some((f) => containerFlag(container, f) !== undefined)) continue;
         if (preStopDelay(preStopOf(container)) >= appNeeds) continue;
         out.push(
           finding(this, workload.object, {

@@ -2,6 +2,7 @@ import { Agent, createServer, request, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Clock } from '../../core/clock.js';
 import type { Endpoint } from '../control-plane/endpoints.js';
+import { listenOn } from './listen.js';
 
 /** What the load balancer reads of its view: the usable backends, and when they change. */
 export interface BackendView {
@@ -170,13 +171,7 @@ export class CloudLb {
 
   static async listen(options: CloudLbOptions): Promise<CloudLb> {
     const lb = new CloudLb(options);
-    await new Promise<void>((resolve, reject) => {
-      lb.#server.once('error', reject);
-      lb.#server.listen(options.port, options.host, () => {
-        lb.#server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenOn(lb.#server, options.port, options.host);
     return lb;
   }
 

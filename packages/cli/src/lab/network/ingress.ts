@@ -1,6 +1,7 @@
 import { Agent, createServer, request, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { EndpointView } from '../control-plane/endpoints.js';
+import { listenOn } from './listen.js';
 
 export interface IngressOptions {
   readonly host: string;
@@ -81,13 +82,7 @@ export class Ingress {
 
   static async listen(options: IngressOptions): Promise<Ingress> {
     const ingress = new Ingress(options);
-    await new Promise<void>((resolve, reject) => {
-      ingress.#server.once('error', reject);
-      ingress.#server.listen(options.port, options.host, () => {
-        ingress.#server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenOn(ingress.#server, options.port, options.host);
     return ingress;
   }
 

@@ -1,5 +1,6 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { EndpointView } from '../control-plane/endpoints.js';
+import { listenOn } from './listen.js';
 
 export interface UserspaceProxyOptions {
   /** The Service address clients connect to. */
@@ -40,13 +41,7 @@ export class UserspaceProxy {
     const server = createServer({ pauseOnConnect: true, noDelay: true });
     const proxy = new UserspaceProxy(options, server);
     server.on('connection', (socket) => proxy.#accept(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, options.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenOn(server, options.port, options.host);
     return proxy;
   }
 

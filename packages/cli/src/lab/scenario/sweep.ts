@@ -64,43 +64,35 @@ export function sweepPoint(
   extraMs: number,
 ): { planned: PlannedScenario; settings: LabSettings } {
   const template = planned.spec.template;
+  const withTemplate = (next: typeof template): PlannedScenario => ({
+    ...planned,
+    spec: { ...planned.spec, template: next },
+  });
   const grace = (needed: number) =>
     Math.max(template.terminationGracePeriodMs, Math.ceil((needed + extraMs) / 1000) * 1000);
   switch (sweep.param) {
     case 'drain-delay':
       return {
         settings,
-        planned: {
-          ...planned,
-          spec: {
-            ...planned.spec,
-            template: {
-              ...template,
-              env: {
-                ...template.env,
-                LAMEDUCK_DRAIN_DELAY: `${value}ms`,
-                LAMEDUCK_GRACE_PERIOD: `${grace(value)}ms`,
-              },
-              terminationGracePeriodMs: grace(value),
-            },
+        planned: withTemplate({
+          ...template,
+          env: {
+            ...template.env,
+            LAMEDUCK_DRAIN_DELAY: `${value}ms`,
+            LAMEDUCK_GRACE_PERIOD: `${grace(value)}ms`,
           },
-        },
+          terminationGracePeriodMs: grace(value),
+        }),
       };
     case 'prestop': {
       const { preStop: _old, ...rest } = template;
       return {
         settings,
-        planned: {
-          ...planned,
-          spec: {
-            ...planned.spec,
-            template: {
-              ...rest,
-              ...(value > 0 ? { preStop: { kind: 'sleep', ms: value } } : {}),
-              terminationGracePeriodMs: grace(value),
-            },
-          },
-        },
+        planned: withTemplate({
+          ...rest,
+          ...(value > 0 ? { preStop: { kind: 'sleep', ms: value } } : {}),
+          terminationGracePeriodMs: grace(value),
+        }),
       };
     }
     case 'propagation':

@@ -3,28 +3,17 @@
 // the pod labels, then in input order), on seeded random inputs where many Services share labels.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { seededRandom } from '../../../../../test/support/random.ts';
 import { serviceSelectors } from '../../../src/audit/model/service-selectors.ts';
 import { parseManifests } from '../../../src/manifest/parse.ts';
 import { get, namespaceOf, selects, workloadOf } from '../../../src/manifest/workload.ts';
-
-/** mulberry32: a small, fast, seedable PRNG. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return (n: number) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
 
 const SEED = Number(process.env.LAMEDUCK_PROPERTY_SEED ?? 20261130);
 const KEYS = ['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'tier', 'app', 'track'];
 const VALUES = ['shop', 'web', 'r1', 'r2', 'r3', 'stable'];
 
 test(`the Service index finds exactly the Services that select a workload, in order (seed ${SEED})`, () => {
-  const int = random(SEED);
+  const { int } = seededRandom(SEED);
   let several = 0;
   const labels = () =>
     KEYS.filter(() => int(3) > 0)

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Document, parse as parseYaml } from 'yaml';
+import { type SeededRandom, seededRandom } from '../../../../../test/support/random.ts';
 import { fixSources } from '../../../src/audit/fix/fix-sources.ts';
 import { parseDockerfile } from '../../../src/audit/input/dockerfile-parser.ts';
 import { readSources } from '../../../src/audit/input/read-sources.ts';
@@ -27,21 +28,7 @@ const SETUP = ['migrate', 'setup', 'prepare', 'wait-for'];
 const root = mkdtempSync(join(tmpdir(), 'lameduck-shell-exec-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-/** mulberry32: a small, seedable PRNG. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
-  return { int, pick, chance: (p: number) => next() < p };
-}
-type Rng = ReturnType<typeof random>;
+type Rng = SeededRandom;
 
 const ARGS = [
   'server.js',
@@ -263,7 +250,7 @@ test(`${GENERATED} generated scripts: the rewrite runs the same programs and the
 }, async () => {
   const jobs: Promise<void>[] = [];
   for (let i = 0; i < GENERATED; i++) {
-    const rng = random(SEED + i);
+    const rng = seededRandom(SEED + i);
     const { script, app } = fixableScript(rng);
     jobs.push(checkRewrite(`seed ${SEED + i}`, script, app, i % 5));
     if (jobs.length === 4) await Promise.all(jobs.splice(0));

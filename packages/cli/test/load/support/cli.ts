@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../../src/main.ts';
+import { runProcess } from '../../support/process.ts';
 
 export interface CliRun {
   code: number;
@@ -35,10 +36,10 @@ export async function lameduck(
   return { code, stdout: out.text(), stderr: err.text() };
 }
 
+/** A running `lameduck` process: its child, and its end (with the time it took). */
 const bin = fileURLToPath(new URL('../../../src/bin.ts', import.meta.url));
 const tsx = import.meta.resolve('tsx');
 
-/** A running `lameduck` process: its child, and its end (with the time it took). */
 export interface LameduckChild {
   readonly child: ChildProcess;
   /** Resolves once `text` has appeared on its standard output (or rejects when it ends first). */
@@ -95,33 +96,11 @@ export function startLameduck(
   };
 }
 
-/**
- * Runs the real `lameduck` (src/bin.ts through tsx) as a child process with piped output, and kills
- * it if it outlives `timeoutMs`.
- */
-export function lameduckProcess(
+/** Runs the real `lameduck` (src/bin.ts through tsx) as a child process, killed after `timeoutMs`. */
+export async function lameduckProcess(
   argv: string[],
   { cwd = process.cwd(), timeoutMs = 60_000 } = {},
 ): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', tsx, bin, ...argv], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
-    });
-  });
+  const run = await runProcess(argv, { cwd, timeoutMs, fromSource: true });
+  return { code: run.code ?? (run.signal ? 128 : 1), stdout: run.stdout, stderr: run.stderr };
 }

@@ -3,9 +3,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { accepts } from '../../../../../test/support/ports.ts';
 
 export function hasNginx(): boolean {
   return (
@@ -24,15 +25,7 @@ export interface Nginx {
 async function waitForPort(port: number, child: ChildProcess, deadline: number): Promise<void> {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`nginx exited with code ${child.exitCode}`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
+    if (await accepts(port)) return;
     if (Date.now() > deadline) throw new Error(`nginx did not listen on ${port}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
