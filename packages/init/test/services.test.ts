@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { signalProcess } from '../../../test/support/signal.ts';
 import { exitCodeOf } from '../../cli/src/run/exit-code.ts';
 import { namespaceUnavailable } from '../../cli/test/run/fixtures/namespace.ts';
 import { lameduckInit } from '../../cli/test/run/fixtures/programs.ts';
@@ -103,7 +104,7 @@ async function runService(
       return list ? Number(list.split(' ')[0]) : undefined;
     });
     sentAt = Date.now();
-    process.kill(init1, 'SIGTERM');
+    signalProcess(init1, 'SIGTERM');
     const drainingSeen = await waitFor('the drain or the end', 10_000, () =>
       stdout.includes('draining') ? Date.now() : child.exitCode !== null ? 0 : undefined,
     );

@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { signalProcess } from '../../../test/support/signal.ts';
 import { repoRoot } from './support/child.ts';
 import { fetchText, until } from './support/harness.ts';
 
@@ -111,7 +112,7 @@ test('sh -c: the shell is no node; the app claims the admin port', async () => {
   const { env, adminPort } = await environment();
   const tree = new Tree('sh', ['-c', `"${process.execPath}" "${app}"`], env);
   await appOwnsAdmin(tree, adminPort, () =>
-    process.kill(tree.out.find((o) => o.port)?.pid as number, 'SIGTERM'),
+    signalProcess(tree.out.find((o) => o.port)?.pid as number, 'SIGTERM'),
   );
 });
 
@@ -127,7 +128,7 @@ test('npm start: npm loads lameduck/auto too, and leaves the admin port to the a
     // npm passes SIGTERM on to its child only in some versions; kill the app itself, as the
     // kernel does to every process of the container once PID 1 is gone.
     await appOwnsAdmin(tree, adminPort, () =>
-      process.kill(tree.out.find((o) => o.port)?.pid as number, 'SIGTERM'),
+      signalProcess(tree.out.find((o) => o.port)?.pid as number, 'SIGTERM'),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

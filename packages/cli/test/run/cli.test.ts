@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { signalProcess } from '../../../../test/support/signal.ts';
 import { loadReaper } from '../../src/run/native.ts';
 import {
   count,
@@ -135,7 +136,7 @@ for (const program of programs) {
         await withCli(['--grace', '20s', '--verbose', '--', 'node', 'app.mjs'], async (cli) => {
           await cli.waitFor('the app', ready()(cli));
           const app = Number(cli.log().find((l) => l[0] === 'ready')?.[1]);
-          process.kill(app, 'SIGSTOP');
+          signalProcess(app, 'SIGSTOP');
           await cli.waitFor('the app to be stopped', () =>
             /\) T /.test(readFileSync(`/proc/${app}/stat`, 'utf8')),
           );
@@ -203,7 +204,7 @@ for (const program of programs) {
             assert.deepEqual(cli.markers(), [], 'nobody told the escaped app to drain');
             const escaped = Number(cli.log().find((l) => l[0] === 'ready')?.[1]);
             assert.ok(existsSync(`/proc/${escaped}`), 'the escaped app is still running');
-            process.kill(escaped, 'SIGKILL');
+            signalProcess(escaped, 'SIGKILL');
           },
           { LAMEDUCK_REAPER: 'off' },
         );

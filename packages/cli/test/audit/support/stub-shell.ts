@@ -14,6 +14,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { signalProcess } from '../../../../../test/support/signal.ts';
 
 /** What one stand-in recorded. */
 export interface Invocation {
@@ -53,7 +54,7 @@ env -0 > "$d/$n.env"
 trap 'echo TERM >> "$d/app.signals"; exit 143' TERM
 trap 'echo INT >> "$d/app.signals"; exit 130' INT
 trap 'echo HUP >> "$d/app.signals"; exit 129' HUP
-printf '%s' "$$" > "$d/app.ready"
+printf '%s' "$$" > "$d/app.ready.tmp" && mv "$d/app.ready.tmp" "$d/app.ready"
 i=0
 while [ $i -lt 200 ]; do sleep 0.05 & wait $!; i=$((i + 1)); done
 echo timeout >> "$d/app.signals"
@@ -111,16 +112,13 @@ export class StubBin {
     await deadline;
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
+    // app.ready is renamed into place once the pid is in it, so it is never read half written.
     const appPid = appStarted ? Number(readFileSync(ready, 'utf8')) : -1;
     // Give the app a moment to write what it received, then make sure it is gone.
     const signalsFile = join(this.log, 'app.signals');
     if (appStarted && appPid !== child.pid) {
       for (let i = 0; i < 20 && !existsSync(signalsFile); i++) await sleep(10);
-      try {
-        process.kill(appPid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+      signalProcess(appPid, 'SIGKILL', { ifRunning: true });
     }
     const appSignals = existsSync(signalsFile)
       ? readFileSync(signalsFile, 'utf8').split('\n').filter(Boolean)
