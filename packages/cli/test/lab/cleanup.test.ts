@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { listChainsSync, removeStaleChains } from '../../src/lab/network/iptables-proxy.ts';
+import { listChainsSync } from '../../src/lab/network/iptables-proxy.ts';
 import { removeStaleServerDirs } from '../../src/lab/network/server-process.ts';
 import { isRoot, until } from './helpers.ts';
 import { hasCommand } from './system.ts';
@@ -45,10 +46,22 @@ function foldersOf(labPid: number): string[] {
   return readdirSync(tmpdir()).filter((n) => n.startsWith(`lameduck-lab-${labPid}-`));
 }
 
-/** Starts a lab, waits until its first rolling update runs, and returns the child and its block. */
-async function startLab(args: string[]) {
-  const child = spawn(process.execPath, [bin, 'lab', '--quick', '--scenario', 'naive', ...args], {
+/**
+ * Starts a lab (inside `wrap`, e.g. `ip netns exec NAME`, which execs it: same pid), waits until its
+ * first rolling update runs, and returns the child and its block.
+ */
+async function startLab(
+  args: string[],
+  options: {
+    readonly wrap?: readonly string[] | undefined;
+    readonly env?: Record<string, string>;
+  } = {},
+) {
+  const [command = process.execPath, ...wrapArgs] = options.wrap ?? [];
+  const lab = [bin, 'lab', '--quick', '--scenario', 'naive', ...args];
+  const child = spawn(command, options.wrap ? [...wrapArgs, process.execPath, ...lab] : lab, {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
@@ -95,41 +108,101 @@ test('Ctrl-C: the lab removes every pod process, iptables rule and haproxy it cr
     );
 });
 
+/**
+ * A network namespace and a temp folder of the test's own. Every lab removes at start-up what dead
+ * labs left behind (iptables chains, server folders): a lab that another test file starts meanwhile
+ * would tidy up after the killed one before this test could look. In a namespace of its own the killed
+ * lab's chains are seen by nobody else; in a temp folder of its own, its server folder too.
+ */
+async function isolated(fn: (place: Place) => Promise<void>): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), 'lameduck-cleanup-'));
+  const ns = isRoot && hasCommand('ip') ? `lameduck-cleanup-${process.pid}` : undefined;
+  try {
+    if (ns) {
+      execFileSync('ip', ['netns', 'add', ns]);
+      execFileSync('ip', ['netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up']);
+    }
+    const inside = (command: string[]) => (ns ? ['ip', 'netns', 'exec', ns, ...command] : command);
+    await fn({ tmp, ns, inside });
+  } finally {
+    if (ns) execFileSync('ip', ['netns', 'del', ns]);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+interface Place {
+  readonly tmp: string;
+  /** The namespace, when there is one (as root with iproute2). */
+  readonly ns: string | undefined;
+  /** The command as run inside the namespace. */
+  readonly inside: (command: string[]) => string[];
+}
+
+/** The chains of the lab with this pid, as `iptables-save` lists them where `place` runs it. */
+function chainsOf(place: Place, labPid: number): string[] {
+  const [command, ...args] = place.inside(['iptables-save']);
+  return ['nat', 'filter'].flatMap((table) =>
+    execFileSync(command as string, [...args, '-t', table], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line.startsWith(`:LDLAB${labPid}x`))
+      .map((line) => line.slice(1).split(' ')[0] as string),
+  );
+}
+
+/** removeStaleChains run where `place` runs commands: the lab with this pid counts as dead. */
+function removeStaleChainsIn(place: Place, labPid: number): string[] {
+  const module = new URL('../../src/lab/network/iptables-proxy.ts', import.meta.url).href;
+  const code = `const { removeStaleChains } = await import(${JSON.stringify(module)});
+process.stdout.write(JSON.stringify(await removeStaleChains((p) => p !== ${labPid})));`;
+  const [command, ...args] = place.inside([
+    process.execPath,
+    '--import',
+    'tsx',
+    '--input-type=module',
+    '-e',
+    code,
+  ]);
+  return JSON.parse(execFileSync(command as string, args, { encoding: 'utf8' })) as string[];
+}
+
 test('a lab killed with SIGKILL takes its pods and nginx with it; its iptables chains and folders are removed by the next run', {
   skip: process.platform === 'linux' ? false : 'reads /proc',
 }, async () => {
   const nginx = hasCommand('nginx') && isRoot;
-  const lab = await startLab([
-    ...(iptables ? ['--proxy', 'iptables'] : []),
-    ...(nginx ? ['--ingress', 'nginx-reload'] : []),
-  ]);
-  const pid = lab.child.pid as number;
-  if (nginx) assert.ok(serversOf(pid).length > 0, 'nginx is running');
-  lab.child.kill('SIGKILL');
-  await lab.exited;
-  await until(() => podsOf(lab.prefix).length === 0, 5_000, 'the pods to die with the lab');
-  // Its own PID namespace as root: the master and its workers die with the lab.
-  if (nginx) await until(() => serversOf(pid).length === 0, 5_000, 'nginx to die with the lab');
-  if (nginx) {
-    assert.equal(foldersOf(pid).length, 1, 'a SIGKILLed lab cannot remove its folder');
-    assert.ok(
-      removeStaleServerDirs((p) => p !== pid).some((n) => n.startsWith(`lameduck-lab-${pid}-`)),
+  await isolated(async (place) => {
+    const chains = iptables && place.ns !== undefined;
+    const lab = await startLab(
+      [...(chains ? ['--proxy', 'iptables'] : []), ...(nginx ? ['--ingress', 'nginx-reload'] : [])],
+      { wrap: place.ns ? place.inside([]) : undefined, env: { TMPDIR: place.tmp } },
     );
-    assert.deepEqual(foldersOf(pid), []);
-  }
-  if (iptables) {
-    assert.ok(
-      listChainsSync().some((c) => c.startsWith(`LDLAB${pid}x`)),
-      'chains outlive a SIGKILL',
-    );
-    const removed = await removeStaleChains((p) => p !== pid); // only the killed lab is gone
-    assert.ok(
-      removed.some((c) => c.startsWith(`LDLAB${pid}x`)),
-      removed.join(', '),
-    );
-    assert.deepEqual(
-      listChainsSync().filter((c) => c.startsWith(`LDLAB${pid}x`)),
-      [],
-    );
-  }
+    const pid = lab.child.pid as number;
+    const folders = () =>
+      readdirSync(place.tmp).filter((n) => n.startsWith(`lameduck-lab-${pid}-`));
+    if (nginx) assert.ok(serversOf(pid).length > 0, 'nginx is running');
+    if (chains) assert.ok(chainsOf(place, pid).length > 0, 'the lab made its chains');
+    lab.child.kill('SIGKILL');
+    await lab.exited;
+    await until(() => podsOf(lab.prefix).length === 0, 5_000, 'the pods to die with the lab');
+    // Its own PID namespace as root: the master and its workers die with the lab.
+    if (nginx) await until(() => serversOf(pid).length === 0, 5_000, 'nginx to die with the lab');
+    if (nginx) {
+      assert.equal(folders().length, 1, 'a SIGKILLed lab cannot remove its folder');
+      assert.ok(
+        removeStaleServerDirs((p) => p !== pid, place.tmp).some((n) =>
+          n.startsWith(`lameduck-lab-${pid}-`),
+        ),
+      );
+      assert.deepEqual(folders(), []);
+    }
+    if (chains) {
+      const left = chainsOf(place, pid);
+      assert.ok(left.length > 0, 'chains outlive a SIGKILL');
+      const removed = removeStaleChainsIn(place, pid);
+      assert.ok(
+        removed.some((c) => c.startsWith(`LDLAB${pid}x`)),
+        removed.join(', '),
+      );
+      assert.deepEqual(chainsOf(place, pid), []);
+    }
+  });
 });

@@ -27,14 +27,17 @@ const DIR_PREFIX = 'lameduck-lab-';
 
 /**
  * Removes the temp folders a lab that no longer runs left behind (a SIGKILLed lab cannot remove
- * them; its servers died with it). Returns the folders removed.
+ * them; its servers died with it) from `dir`, the temp folder by default. Returns the folders removed.
  */
-export function removeStaleServerDirs(isAlive: (pid: number) => boolean): string[] {
+export function removeStaleServerDirs(
+  isAlive: (pid: number) => boolean,
+  dir: string = tmpdir(),
+): string[] {
   const removed: string[] = [];
-  for (const name of readdirSync(tmpdir())) {
+  for (const name of readdirSync(dir)) {
     const m = /^lameduck-lab-(\d+)-(?:nginx|haproxy|lb)-/.exec(name);
     if (!m || isAlive(Number(m[1]))) continue;
-    rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    rmSync(join(dir, name), { recursive: true, force: true });
     removed.push(name);
   }
   return removed;
