@@ -31,8 +31,10 @@ export type Kill = (pid: number, signal: NodeJS.Signals) => boolean;
 /**
  * The real kill(2), for the command's edge. A process that is gone (ESRCH) or that we may not signal
  * (EPERM: it changed its user) is skipped: a supervisor that is PID 1 must not crash over one process.
+ * 0 and -1 are never passed on: kill(2) reads them as "our own process group" and "every process".
  */
 export function systemKill(pid: number, signal: NodeJS.Signals): boolean {
+  if (!Number.isInteger(pid) || pid === 0 || pid === -1) return false;
   try {
     process.kill(pid, signal);
     return true;

@@ -123,3 +123,7 @@ test('systemKill: true when delivered, false for a process that is gone', () => 
   assert.equal(systemKill(process.pid, 'SIGWINCH'), true);
   assert.equal(systemKill(2 ** 22 + 12345, 'SIGTERM'), false);
 });
+
+test('systemKill never passes on 0 (our own group), -1 (every process) or a pid that is not a number', () => {
+  for (const pid of [0, -1, Number.NaN, 1.5]) assert.equal(systemKill(pid, 'SIGWINCH'), false);
+});
