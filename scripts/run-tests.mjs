@@ -76,8 +76,9 @@ child.on('exit', (code, signal) => {
   const failed = count('fail') + count('cancelled');
   const skipped = count('skipped') + count('todo');
   console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-  if (signal)
+  if (signal) {
     console.error(`run-tests: the test runner was killed by ${signal} before it finished`);
-  if (signal) process.kill(process.pid, signal);
+    process.kill(process.pid, signal);
+  }
   process.exit(code ?? 1);
 });

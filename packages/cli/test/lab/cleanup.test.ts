@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -115,8 +115,10 @@ test('Ctrl-C: the lab removes every pod process, iptables rule and haproxy it cr
  * lab's chains are seen by nobody else; in a temp folder of its own, its server folder too.
  */
 async function isolated(fn: (place: Place) => Promise<void>): Promise<void> {
-  const tmp = mkdtempSync(join(tmpdir(), 'lameduck-cleanup-'));
-  const ns = isRoot && hasCommand('ip') ? `lameduck-cleanup-${process.pid}` : undefined;
+  const netns = isRoot && hasCommand('ip');
+  removeStaleIsolation(netns);
+  const tmp = mkdtempSync(join(tmpdir(), `lameduck-cleanup-${process.pid}-`));
+  const ns = netns ? `lameduck-cleanup-${process.pid}` : undefined;
   try {
     if (ns) {
       execFileSync('ip', ['netns', 'add', ns]);
@@ -128,6 +130,22 @@ async function isolated(fn: (place: Place) => Promise<void>): Promise<void> {
     if (ns) execFileSync('ip', ['netns', 'del', ns]);
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** What an earlier run of this test left when it was killed before its `finally` (its pid is gone). */
+function removeStaleIsolation(netns: boolean): void {
+  const stale = (name: string) => {
+    const pid = /^lameduck-cleanup-(\d+)/.exec(name)?.[1];
+    return pid !== undefined && !existsSync(`/proc/${pid}`);
+  };
+  for (const name of readdirSync(tmpdir()).filter(stale)) {
+    rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+  if (!netns) return;
+  const names = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.split(' ')[0] ?? '');
+  for (const name of names.filter(stale)) execFileSync('ip', ['netns', 'del', name]);
 }
 
 interface Place {
