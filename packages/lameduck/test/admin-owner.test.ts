@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { freePort } from '../../../test/support/ports.ts';
 import { signalProcess } from '../../../test/support/signal.ts';
 import { repoRoot } from './support/child.ts';
 import { fetchText, until } from './support/harness.ts';
@@ -20,15 +20,6 @@ const app = fileURLToPath(new URL('./fixtures/apps/node-http.mjs', import.meta.u
 const oneShot = fileURLToPath(new URL('./fixtures/apps/one-shot.mjs', import.meta.url));
 const cli = join(repoRoot, 'packages/cli/dist/bin.js');
 const auto = pathToFileURL(join(repoRoot, 'packages/lameduck/dist/auto.js')).href;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 class Tree {
   readonly child: ChildProcess;

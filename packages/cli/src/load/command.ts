@@ -5,12 +5,10 @@ import type { Writable } from 'node:stream';
 import { defineCommand } from '../args/spec.js';
 import { anySignal } from '../core/abort.js';
 import { type Clock, sleep, systemClock } from '../core/clock.js';
-import { useColor } from '../core/io.js';
-import { writeOutput } from '../core/output.js';
 import { LOAD_FLAGS, type LoadContext } from './cli/flags.js';
 import { runMerge } from './cli/merge-command.js';
 import { loadOptionsFromFlags, thresholdsFromFlags } from './cli/options-from-flags.js';
-import { prepareReports, stdoutTaken } from './cli/reports.js';
+import { prepareReports, stdoutTaken, writeReports } from './cli/reports.js';
 import {
   checkThresholds,
   type RunProgress,
@@ -21,11 +19,8 @@ import { verdictOf } from './cli/verdict.js';
 import { commandSucceeded, startWatchedCommand } from './cli/watched-command.js';
 import { constantArrivals, rampArrivals } from './engine/arrivals.js';
 import type { LoadOptions } from './options.js';
-import { htmlReport } from './report/html.js';
-import { type CommandOutcome, jsonReport, type LoadReport, REPORT_VERSION } from './report/json.js';
-import { junitReport } from './report/junit.js';
+import { type CommandOutcome, type LoadReport, REPORT_VERSION } from './report/json.js';
 import { Progress } from './report/progress.js';
-import { ansi, plain, textReport } from './report/text.js';
 import type { LoadResult, RequestRecord } from './result.js';
 import { runLoad } from './run-load.js';
 
@@ -203,42 +198,27 @@ async function run(context: LoadContext): Promise<number> {
     interrupted: context.signal.aborted,
     abortedOnFail,
   });
-  if (reports.json) {
-    const report: LoadReport = {
-      version: REPORT_VERSION,
-      ...result,
-      ...(command ? { command } : {}),
-      passed: verdict.passed,
-      thresholds: checks,
-      abortedOnFail,
-    };
-    await writeOutput(reports.json, jsonReport(report), io);
-  }
-  if (reports.html) {
-    const page = htmlReport({
-      result,
-      passed: verdict.passed,
-      verdict: verdict.text,
-      command,
-      checks,
-    });
-    await writeOutput(reports.html, page, io);
-  }
-  if (reports.junit) {
-    const xml = junitReport({
+  const json: LoadReport = {
+    version: REPORT_VERSION,
+    ...result,
+    ...(command ? { command } : {}),
+    passed: verdict.passed,
+    thresholds: checks,
+    abortedOnFail,
+  };
+  await writeReports(
+    reports,
+    {
       result,
       checks,
+      verdict,
+      json,
       command,
-      verdict: verdict.text,
       commandSucceeded: command === undefined || commandSucceeded(command),
-    });
-    await writeOutput(reports.junit, xml, io);
-  }
-  const paint = useColor(io, text === io.stderr ? 'stderr' : 'stdout') ? ansi : plain;
-  if (!options.quiet) {
-    const line = verdict.passed ? paint.ok(verdict.text) : paint.bad(verdict.text);
-    text.write(`${textReport(result, paint, { command, checks })}${line}\n`);
-  } else if (!verdict.passed) io.stderr.write(`lameduck load: ${verdict.text}\n`);
+    },
+    context,
+    'lameduck load',
+  );
   return verdict.exitCode;
 }
 

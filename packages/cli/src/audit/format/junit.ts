@@ -1,15 +1,7 @@
+import { xmlEscape } from '../../core/xml.js';
 import type { Finding } from '../finding.js';
 import { ruleById } from '../rules/registry.js';
 import { type Report, subjectLabel } from './report.js';
-
-const xmlEscape = (text: string) =>
-  text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these characters
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
 /** One test case: an (object, rule) pair, a parse error, or a file that was not audited. */
 interface Case {

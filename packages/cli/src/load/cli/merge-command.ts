@@ -1,17 +1,12 @@
 import { flagName } from '../../args/spec.js';
 import { usageError } from '../../core/errors.js';
-import { useColor } from '../../core/io.js';
-import { writeOutput } from '../../core/output.js';
 import { LoadError } from '../errors.js';
 import { mergeReports } from '../merge/merge-reports.js';
 import { readReport } from '../merge/read-report.js';
-import { htmlReport } from '../report/html.js';
-import { jsonReport, type LoadReport, REPORT_VERSION } from '../report/json.js';
-import { junitReport } from '../report/junit.js';
-import { ansi, plain, textReport } from '../report/text.js';
+import { type LoadReport, REPORT_VERSION } from '../report/json.js';
 import type { LoadContext } from './flags.js';
 import { thresholdsFromFlags } from './options-from-flags.js';
-import { prepareReports, stdoutTaken } from './reports.js';
+import { prepareReports, writeReports } from './reports.js';
 import { checkThresholds } from './thresholds.js';
 import { verdictOf } from './verdict.js';
 import { commandSucceeded } from './watched-command.js';
@@ -34,7 +29,7 @@ const MERGE_FLAGS = new Set([
  * The thresholds are checked on the merged figures; a run whose command failed fails the merge.
  */
 export async function runMerge(context: LoadContext): Promise<number> {
-  const { io, options } = context;
+  const { io } = context;
   const files = context.positionals.slice(1);
   const other = [...context.given].find((key) => !MERGE_FLAGS.has(key));
   if (other !== undefined) {
@@ -71,40 +66,20 @@ export async function runMerge(context: LoadContext): Promise<number> {
   const checks = checkThresholds(result, thresholds);
   const verdict = verdictOf({ result, checks, commands, interrupted: false, abortedOnFail: null });
   const merged = { files, startedAt: runs.map((r) => r.startedAt), commands };
-  if (reports.json) {
-    const report: LoadReport & { merged: typeof merged } = {
-      version: REPORT_VERSION,
-      ...result,
-      passed: verdict.passed,
-      thresholds: checks,
-      abortedOnFail: null,
-      merged,
-    };
-    await writeOutput(reports.json, jsonReport(report), io);
-  }
-  if (reports.html) {
-    const page = htmlReport({
-      result,
-      passed: verdict.passed,
-      verdict: verdict.text,
-      checks,
-      runs: runs.length,
-    });
-    await writeOutput(reports.html, page, io);
-  }
-  if (reports.junit) {
-    const failed = commands.some((c) => c !== null && !commandSucceeded(c));
-    await writeOutput(
-      reports.junit,
-      junitReport({ result, checks, verdict: verdict.text, commandSucceeded: !failed }),
-      io,
-    );
-  }
-  const text = stdoutTaken(reports) ? io.stderr : io.stdout;
-  const paint = useColor(io, text === io.stderr ? 'stderr' : 'stdout') ? ansi : plain;
-  if (!options.quiet) {
-    const line = verdict.passed ? paint.ok(verdict.text) : paint.bad(verdict.text);
-    text.write(`${textReport(result, paint, { checks, runs: runs.length })}${line}\n`);
-  } else if (!verdict.passed) io.stderr.write(`lameduck load merge: ${verdict.text}\n`);
+  const json: LoadReport & { merged: typeof merged } = {
+    version: REPORT_VERSION,
+    ...result,
+    passed: verdict.passed,
+    thresholds: checks,
+    abortedOnFail: null,
+    merged,
+  };
+  const commandsSucceeded = commands.every((c) => c === null || commandSucceeded(c));
+  await writeReports(
+    reports,
+    { result, checks, verdict, json, commandSucceeded: commandsSucceeded, runs: runs.length },
+    context,
+    'lameduck load merge',
+  );
   return verdict.exitCode;
 }

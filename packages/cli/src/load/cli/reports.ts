@@ -1,6 +1,18 @@
 import { usageError } from '../../core/errors.js';
-import { type OutputTarget, prepareOutput } from '../../core/output.js';
+import { useColor } from '../../core/io.js';
+import { type OutputTarget, prepareOutput, writeOutput } from '../../core/output.js';
+import { htmlReport } from '../report/html.js';
+import {
+  type CommandOutcome,
+  jsonReport,
+  type LoadReport,
+  type ThresholdCheck,
+} from '../report/json.js';
+import { junitReport } from '../report/junit.js';
+import { ansi, plain, textReport } from '../report/text.js';
+import type { LoadResult } from '../result.js';
 import type { LoadContext } from './flags.js';
+import type { Verdict } from './verdict.js';
 
 const writesToStdout = (target: OutputTarget | undefined) =>
   target?.kind === 'stream' && target.fd === 1;
@@ -33,3 +45,60 @@ export async function prepareReports(
 /** Whether standard output carries a report (the text then goes to stderr). */
 export const stdoutTaken = (reports: Reports) =>
   writesToStdout(reports.json) || writesToStdout(reports.html) || writesToStdout(reports.junit);
+
+/** A finished run (or a merge of runs), as every report shows it. */
+export interface Finished {
+  readonly result: LoadResult;
+  readonly checks: readonly ThresholdCheck[];
+  readonly verdict: Verdict;
+  /** The JSON report, whole. */
+  readonly json: LoadReport;
+  readonly command?: CommandOutcome | undefined;
+  /** False when the command (or the command of any merged run) failed. */
+  readonly commandSucceeded: boolean;
+  /** For a merged report: how many runs it combines. */
+  readonly runs?: number;
+}
+
+/**
+ * Writes every report asked for, then the text report (on stderr when standard output carries a
+ * report; only a failed verdict with --quiet). `name` starts the --quiet line.
+ */
+export async function writeReports(
+  reports: Reports,
+  finished: Finished,
+  context: Pick<LoadContext, 'options' | 'io'>,
+  name: string,
+): Promise<void> {
+  const { io, options } = context;
+  const { result, checks, verdict, command, runs } = finished;
+  if (reports.json) await writeOutput(reports.json, jsonReport(finished.json), io);
+  if (reports.html) {
+    const page = htmlReport({
+      result,
+      passed: verdict.passed,
+      verdict: verdict.text,
+      command,
+      checks,
+      ...(runs === undefined ? {} : { runs }),
+    });
+    await writeOutput(reports.html, page, io);
+  }
+  if (reports.junit) {
+    const xml = junitReport({
+      result,
+      checks,
+      command,
+      verdict: verdict.text,
+      commandSucceeded: finished.commandSucceeded,
+    });
+    await writeOutput(reports.junit, xml, io);
+  }
+  const text = stdoutTaken(reports) ? io.stderr : io.stdout;
+  const paint = useColor(io, text === io.stderr ? 'stderr' : 'stdout') ? ansi : plain;
+  if (!options.quiet) {
+    const line = verdict.passed ? paint.ok(verdict.text) : paint.bad(verdict.text);
+    const extras = { command, checks, ...(runs === undefined ? {} : { runs }) };
+    text.write(`${textReport(result, paint, extras)}${line}\n`);
+  } else if (!verdict.passed) io.stderr.write(`${name}: ${verdict.text}\n`);
+}

@@ -1,3 +1,5 @@
+import type { LatencySummary } from '../result.js';
+
 /**
  * A log-linear histogram in the style of HdrHistogram: values (microseconds) are recorded into
  * buckets whose width grows with the value, so memory is fixed whatever the run length and every
@@ -118,4 +120,20 @@ export class Histogram {
     const sub = (offset % this.#half) + this.#half;
     return (sub + 1) * 2 ** shift - 1;
   }
+}
+
+/** A percentile in milliseconds (to the microsecond), or null when nothing was recorded. */
+export function percentileMs(h: Histogram, percent: number): number | null {
+  return h.count === 0 ? null : Math.round(h.percentile(percent)) / 1000;
+}
+
+/** The latency summary of a histogram, in milliseconds; every field null when it is empty. */
+export function latencySummary(h: Histogram): LatencySummary {
+  return {
+    p50: percentileMs(h, 50),
+    p90: percentileMs(h, 90),
+    p99: percentileMs(h, 99),
+    p999: percentileMs(h, 99.9),
+    max: h.count === 0 ? null : Math.round(h.max) / 1000,
+  };
 }

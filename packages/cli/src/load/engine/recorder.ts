@@ -11,7 +11,7 @@ import {
   type TimelineSecond,
   type Totals,
 } from '../result.js';
-import { Histogram } from './histogram.js';
+import { Histogram, latencySummary, percentileMs } from './histogram.js';
 
 /** Distinct raw messages kept per failure class. */
 const SAMPLES_PER_CLASS = 5;
@@ -41,8 +41,6 @@ export interface TargetLabel {
   readonly method: string;
   readonly weight: number;
 }
-
-const ms = (us: number) => Math.round(us) / 1000;
 
 const sparse = (h: Histogram): SparseHistogram => ({
   precisionBits: h.precisionBits,
@@ -189,16 +187,7 @@ export class Recorder {
   }
 
   latency(): LatencySummary {
-    if (this.#overall.count === 0)
-      return { p50: null, p90: null, p99: null, p999: null, max: null };
-    const h = this.#overall;
-    return {
-      p50: ms(h.percentile(50)),
-      p90: ms(h.percentile(90)),
-      p99: ms(h.percentile(99)),
-      p999: ms(h.percentile(99.9)),
-      max: ms(h.max),
-    };
+    return latencySummary(this.#overall);
   }
 
   /** The histograms behind the latency figures, for merging runs. */
@@ -266,8 +255,8 @@ export class Recorder {
         late: bucket.late,
         retried: bucket.retried,
         cancelled: bucket.cancelled,
-        p50: h.count ? ms(h.percentile(50)) : null,
-        p99: h.count ? ms(h.percentile(99)) : null,
+        p50: percentileMs(h, 50),
+        p99: percentileMs(h, 99),
       };
       this.timeline.push(entry);
       this.#secondHistograms.push({ max: h.max, buckets: Uint32Array.from(h.toSparse()) });

@@ -1,11 +1,10 @@
-import { Histogram } from '../engine/histogram.js';
+import { Histogram, latencySummary, percentileMs } from '../engine/histogram.js';
 import { SECOND_PRECISION_BITS } from '../engine/recorder.js';
 import type { CommandOutcome, LoadReport } from '../report/json.js';
 import {
   FAILURE_CLASSES,
   type FailureClass,
   type FailureSample,
-  type LatencySummary,
   type LoadResult,
   type SparseHistogram,
   type TargetSummary,
@@ -14,8 +13,6 @@ import {
 
 /** Distinct raw messages kept per failure class in a merged report (as in one run). */
 const SAMPLES_PER_CLASS = 5;
-
-const ms = (us: number) => Math.round(us) / 1000;
 
 function add(
   into: Partial<Record<FailureClass, number>>,
@@ -30,17 +27,6 @@ function histogramOf(bits: number, parts: readonly SparseHistogram[]): Histogram
   const h = new Histogram(bits);
   for (const part of parts) h.addSparse(part.buckets, part.max);
   return h;
-}
-
-function summary(h: Histogram): LatencySummary {
-  if (h.count === 0) return { p50: null, p90: null, p99: null, p999: null, max: null };
-  return {
-    p50: ms(h.percentile(50)),
-    p90: ms(h.percentile(90)),
-    p99: ms(h.percentile(99)),
-    p999: ms(h.percentile(99.9)),
-    max: ms(h.max),
-  };
 }
 
 export interface MergedResult {
@@ -113,8 +99,8 @@ export function mergeReports(reports: readonly LoadReport[]): MergedResult {
   const seconds: SparseHistogram[] = [];
   for (const { row, parts } of rows) {
     const h = histogramOf(SECOND_PRECISION_BITS, parts);
-    row.p50 = h.count ? ms(h.percentile(50)) : null;
-    row.p99 = h.count ? ms(h.percentile(99)) : null;
+    row.p50 = percentileMs(h, 50);
+    row.p99 = percentileMs(h, 99);
     seconds.push({ precisionBits: h.precisionBits, max: h.max, buckets: h.toSparse() });
   }
   const overall = histogramOf(
@@ -140,7 +126,7 @@ export function mergeReports(reports: readonly LoadReport[]): MergedResult {
     aborted: reports.some((r) => r.aborted),
     totals,
     failures,
-    latency: summary(overall),
+    latency: latencySummary(overall),
     timeline: rows.map((r) => r.row),
     samples: mergedSamples,
     client: {

@@ -1,15 +1,7 @@
+import { xmlEscape } from '../../core/xml.js';
 import type { LoadResult } from '../result.js';
 import { describeCommandOutcome, formatFailures } from './format.js';
 import type { CommandOutcome, ThresholdCheck } from './json.js';
-
-const xml = (text: string) =>
-  text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these characters
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
 export interface JunitInput {
   readonly result: LoadResult;
@@ -36,18 +28,18 @@ export function junitReport({
     const name = `${c.name} within ${c.limit} (${c.flag})`;
     const body = c.passed
       ? ''
-      : `\n      <failure message="${xml(`${c.name}: ${c.measured}, limit ${c.limit}`)}" type="threshold">${xml(
+      : `\n      <failure message="${xmlEscape(`${c.name}: ${c.measured}, limit ${c.limit}`)}" type="threshold">${xmlEscape(
           `${c.name} measured ${c.measured}; ${c.flag} ${c.limit}\nfailures: ${formatFailures(result.failures) || 'none'}`,
         )}</failure>\n    `;
-    return `    <testcase classname="lameduck.load" name="${xml(name)}" time="${seconds}">${body}</testcase>`;
+    return `    <testcase classname="lameduck.load" name="${xmlEscape(name)}" time="${seconds}">${body}</testcase>`;
   });
   if (command) {
     const name = `command ${command.argv.join(' ')}`;
     const body = commandSucceeded
       ? ''
-      : `\n      <failure message="${xml(describeCommandOutcome(command))}" type="command"/>\n    `;
+      : `\n      <failure message="${xmlEscape(describeCommandOutcome(command))}" type="command"/>\n    `;
     cases.push(
-      `    <testcase classname="lameduck.load" name="${xml(name)}" time="${(command.durationMs / 1000).toFixed(3)}">${body}</testcase>`,
+      `    <testcase classname="lameduck.load" name="${xmlEscape(name)}" time="${(command.durationMs / 1000).toFixed(3)}">${body}</testcase>`,
     );
   }
   const failures = checks.filter((c) => !c.passed).length + (command && !commandSucceeded ? 1 : 0);
@@ -60,12 +52,15 @@ export function junitReport({
     ['cancelled', String(result.totals.cancelled)],
     ['verdict', verdict],
   ]
-    .map(([k, v]) => `      <property name="${xml(k as string)}" value="${xml(v as string)}"/>`)
+    .map(
+      ([k, v]) =>
+        `      <property name="${xmlEscape(k as string)}" value="${xmlEscape(v as string)}"/>`,
+    )
     .join('\n');
   const suite = `lameduck load ${o.method} ${o.url}`;
   return `<?xml version="1.0" encoding="UTF-8"?>
 <testsuites name="lameduck load" tests="${cases.length}" failures="${failures}" errors="0" time="${seconds}">
-  <testsuite name="${xml(suite)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0" time="${seconds}" timestamp="${new Date(result.startedAt).toISOString()}">
+  <testsuite name="${xmlEscape(suite)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0" time="${seconds}" timestamp="${new Date(result.startedAt).toISOString()}">
     <properties>
 ${properties}
     </properties>
